@@ -1,0 +1,331 @@
+//! The citation-group grammar of SPEC 3.1, on raw Markdown source text.
+//!
+//! ```text
+//! group    = "[" citation *( ";" citation ) "]"
+//! citation = "@" KEY ":" LINES [ QUOTE ]
+//! LINES    = N | N "-" M
+//! QUOTE    = '"' … '"'  |  '“' … '”'      ( \" is a literal quote mark )
+//! ```
+//!
+//! `[@KEY:` commits to a group: anything after it that does not fit is an
+//! error with the position of the offending part. `[@` without `KEY:` (a
+//! handle, an e-mail address) is not a citation at all. Offsets are byte
+//! offsets into the string given, so callers can shift them into the file.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub key: String,
+    pub key_span: Range<usize>,
+    pub first: u32,
+    pub last: u32,
+    pub lines_span: Range<usize>,
+    /// The quote as written (escapes resolved), if any.
+    pub quote: Option<String>,
+    pub quote_span: Option<Range<usize>>,
+}
+
+impl Citation {
+    /// Span of the whole citation, `@` to the end of the quote or lines.
+    pub fn span(&self) -> Range<usize> {
+        let end = self.quote_span.as_ref().map_or(self.lines_span.end, |q| q.end);
+        self.key_span.start - 1..end
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// From `[` to `]` inclusive.
+    pub span: Range<usize>,
+    pub citations: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+fn is_key_char(c: char) -> bool {
+    !(c.is_whitespace() || matches!(c, ':' | ';' | '[' | ']' | '@' | '"' | '“' | '”' | '(' | ')' | ','))
+}
+
+/// True when `s[at..]` starts a citation group: `[@`, a non-empty key, `:`.
+pub fn starts_group(s: &str, at: usize) -> bool {
+    let Some(rest) = s[at..].strip_prefix("[@") else { return false };
+    let key_len = rest.find(|c: char| !is_key_char(c)).unwrap_or(rest.len());
+    key_len > 0 && rest[key_len..].starts_with(':')
+}
+
+/// Byte offsets of every group start in `s`, skipping `\[@` escapes.
+pub fn group_starts(s: &str) -> impl Iterator<Item = usize> + '_ {
+    s.match_indices("[@")
+        .map(|(i, _)| i)
+        .filter(move |&i| !s[..i].ends_with('\\') && starts_group(s, i))
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<char> {
+        self.s[self.pos..].chars().next()
+    }
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.bump();
+        }
+    }
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+    fn take_while(&mut self, f: impl Fn(char) -> bool) -> Range<usize> {
+        let start = self.pos;
+        while self.peek().is_some_and(&f) {
+            self.bump();
+        }
+        start..self.pos
+    }
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> SyntaxError {
+        SyntaxError { span, message: message.into(), help: None }
+    }
+    /// Error pointing at the current char (or the end of input).
+    fn error_here(&self, message: impl Into<String>) -> SyntaxError {
+        let len = self.peek().map_or(0, char::len_utf8);
+        self.error(self.pos..self.pos + len, message)
+    }
+}
+
+const SYNTAX_HELP: &str = "a citation group looks like [@key:3] or [@key:3-4 \"quoted words\"; @other:7]";
+
+/// Parses the group that starts at `at` (which must satisfy [`starts_group`]).
+pub fn parse_group(s: &str, at: usize) -> Result<Group, SyntaxError> {
+    let mut cur = Cursor { s, pos: at + 1 };
+    let mut citations = Vec::new();
+    loop {
+        cur.skip_ws();
+        if !cur.eat('@') {
+            return Err(with_help(cur.error_here("expected `@` and a source key after `;`")));
+        }
+        citations.push(parse_citation(&mut cur)?);
+        cur.skip_ws();
+        match cur.peek() {
+            Some(']') => {
+                cur.bump();
+                return Ok(Group { span: at..cur.pos, citations });
+            }
+            Some(';') => {
+                cur.bump();
+            }
+            None => return Err(with_help(cur.error(at..at + 2, "citation group is not closed with `]`"))),
+            Some(_) => return Err(with_help(cur.error_here("expected `;` or `]` after a citation"))),
+        }
+    }
+}
+
+fn with_help(mut e: SyntaxError) -> SyntaxError {
+    e.help.get_or_insert_with(|| SYNTAX_HELP.to_string());
+    e
+}
+
+fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
+    let key_span = cur.take_while(is_key_char);
+    let key = &cur.s[key_span.clone()];
+    if key.is_empty() {
+        return Err(with_help(cur.error_here("expected a source key after `@`")));
+    }
+    if key.contains(['/', '\\']) || key.contains("..") {
+        let mut e = cur.error(key_span, format!("`{key}` is a path, not a source key"));
+        e.help = Some("cite a source by its id, file name or file stem, without folders".into());
+        return Err(e);
+    }
+    if !cur.eat(':') {
+        return Err(with_help(cur.error_here(format!("expected `:` and a line number after `@{key}`"))));
+    }
+    let lines_start = cur.pos;
+    let first = parse_number(cur)?;
+    let last = if cur.eat('-') { parse_number(cur)? } else { first };
+    let lines_span = lines_start..cur.pos;
+    let mut citation =
+        Citation { key: key.to_string(), key_span, first, last, lines_span, quote: None, quote_span: None };
+    let before_ws = cur.pos;
+    cur.skip_ws();
+    let close = match cur.peek() {
+        Some('"') => '"',
+        Some('“') => '”',
+        _ => {
+            cur.pos = before_ws;
+            if cur.peek().is_some_and(|c| !c.is_whitespace() && c != ';' && c != ']') {
+                return Err(with_help(cur.error_here("unexpected character after the line number")));
+            }
+            return Ok(citation);
+        }
+    };
+    let quote_start = cur.pos;
+    cur.bump();
+    let mut quote = String::new();
+    loop {
+        match cur.bump() {
+            None => {
+                let mut e = cur.error(quote_start..quote_start + 1, "quote is not closed");
+                e.help = Some(format!("end the quote with {close}; write \\\" for a quote mark inside it"));
+                return Err(e);
+            }
+            Some('\\') if cur.peek() == Some('"') => {
+                cur.bump();
+                quote.push('"');
+            }
+            Some(c) if c == close || c == '"' => break,
+            Some(c) => quote.push(c),
+        }
+    }
+    if quote.trim().is_empty() {
+        return Err(with_help(cur.error(quote_start..cur.pos, "the quote is empty")));
+    }
+    citation.quote = Some(quote);
+    citation.quote_span = Some(quote_start..cur.pos);
+    Ok(citation)
+}
+
+fn parse_number(cur: &mut Cursor) -> Result<u32, SyntaxError> {
+    let span = cur.take_while(|c| c.is_ascii_digit());
+    if span.is_empty() {
+        return Err(with_help(cur.error_here("expected a line number (`3`) or range (`3-5`)")));
+    }
+    cur.s[span.clone()]
+        .parse()
+        .map_err(|_| cur.error(span, "line number is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(s: &str) -> Group {
+        let at = s.find("[@").unwrap();
+        assert!(starts_group(s, at), "{s}");
+        parse_group(s, at).unwrap()
+    }
+
+    fn error(s: &str) -> SyntaxError {
+        let at = s.find("[@").unwrap();
+        assert!(starts_group(s, at), "{s}");
+        parse_group(s, at).unwrap_err()
+    }
+
+    #[test]
+    fn single_line_without_quote() {
+        let g = group("x [@newsmax:3] y");
+        assert_eq!(g.span, 2..14);
+        assert_eq!(g.citations.len(), 1);
+        let c = &g.citations[0];
+        assert_eq!((c.key.as_str(), c.first, c.last, c.quote.as_deref()), ("newsmax", 3, 3, None));
+        assert_eq!(c.key_span, 4..11);
+        assert_eq!(c.lines_span, 12..13);
+    }
+
+    #[test]
+    fn range_and_quote() {
+        let g = group(r#"[@jpost:2-4 "the US will supervise"]"#);
+        let c = &g.citations[0];
+        assert_eq!((c.first, c.last), (2, 4));
+        assert_eq!(c.quote.as_deref(), Some("the US will supervise"));
+        assert_eq!(c.quote_span, Some(12..35));
+    }
+
+    #[test]
+    fn several_citations_with_curly_quotes_and_escapes() {
+        let g = group("[@newsmax:3; @jpost:2 “will supervise”;@a_b-c.txt:1 \"say \\\"hi\\\" now\"]");
+        let keys: Vec<_> = g.citations.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["newsmax", "jpost", "a_b-c.txt"]);
+        assert_eq!(g.citations[1].quote.as_deref(), Some("will supervise"));
+        assert_eq!(g.citations[2].quote.as_deref(), Some("say \"hi\" now"));
+    }
+
+    #[test]
+    fn quote_may_wrap_across_lines() {
+        let g = group("[@a:1-2 \"one\n two\"]");
+        assert_eq!(g.citations[0].quote.as_deref(), Some("one\n two"));
+    }
+
+    #[test]
+    fn handles_and_emails_are_not_citations() {
+        for s in ["[@someone]", "[@someone ok]", "mail [@ x:1]", "[@:3]", "[@]"] {
+            let at = s.find("[@").unwrap();
+            assert!(!starts_group(s, at), "{s}");
+        }
+    }
+
+    #[test]
+    fn escaped_bracket_is_literal() {
+        let s = r"a \[@newsmax:3] b [@jpost:1]";
+        let starts: Vec<_> = group_starts(s).collect();
+        assert_eq!(starts, vec![s.rfind("[@").unwrap()]);
+    }
+
+    #[test]
+    fn rejects_missing_line_number() {
+        let e = error("[@newsmax:] x");
+        assert_eq!(e.span, 10..11);
+        assert!(e.message.contains("line number"));
+    }
+
+    #[test]
+    fn rejects_unclosed_group() {
+        let e = error("see [@newsmax:3 \"q\"");
+        assert_eq!(e.span, 4..6);
+        assert!(e.message.contains("not closed"));
+    }
+
+    #[test]
+    fn rejects_unclosed_quote() {
+        let e = error("[@newsmax:3 \"never ends]");
+        assert_eq!(e.span, 12..13);
+        assert!(e.message.contains("quote is not closed"));
+    }
+
+    #[test]
+    fn rejects_garbage_after_lines() {
+        assert!(error("[@n:3x]").message.contains("unexpected character"));
+        assert!(error("[@n:3 x]").message.contains("`;` or `]`"));
+        assert!(error("[@n:3-]").message.contains("line number"));
+        assert!(error("[@n:3; x]").message.contains("`@`"));
+        assert!(error("[@n:3 \"\"]").message.contains("empty"));
+    }
+
+    #[test]
+    fn rejects_paths_as_keys() {
+        for s in ["[@../etc/passwd:1]", "[@a/b:1]", "[@a\\b:1]", "[@..x:1]"] {
+            let e = error(s);
+            assert!(e.message.contains("is a path"), "{s}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn reversed_and_zero_ranges_parse_for_the_verifier_to_reject() {
+        let g = group("[@n:5-3]");
+        assert_eq!((g.citations[0].first, g.citations[0].last), (5, 3));
+        assert_eq!(group("[@n:0]").citations[0].first, 0);
+    }
+
+    #[test]
+    fn citation_span_covers_at_sign_to_quote_end() {
+        let s = "[@n:3 \"q\"]";
+        let g = group(s);
+        assert_eq!(&s[g.citations[0].span()], "@n:3 \"q\"");
+    }
+}

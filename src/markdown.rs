@@ -1,0 +1,436 @@
+//! The one place a Markdown parser is configured, and the pass that lifts
+//! citation groups, editorial footnotes and shortcodes out of the event stream.
+//!
+//! Citations are found on the raw source of each run of text events, never
+//! inside code spans or blocks (those are separate events), so positions are
+//! exact and `\[@` escapes are visible. The result is a list of `Piece`s:
+//! ordinary Markdown events plus placeholders the resolver and renderer fill.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::cite::{self, Group};
+use crate::diagnostic::Diagnostic;
+use crate::text;
+
+/// CommonMark plus tables, footnotes, strikethrough and smart punctuation.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shortcode {
+    Delegations,
+    Delegation { id: String },
+    Claims,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Event(Event<'static>),
+    /// Index into `Body::groups`.
+    Cite(usize),
+    /// An editorial footnote reference by label.
+    FootnoteRef(String),
+    /// A shortcode paragraph and its byte span in the file.
+    Shortcode(Shortcode, Range<usize>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CiteGroup {
+    /// Spans are byte offsets in the page file.
+    pub group: Group,
+    /// Plain text of the block from the previous group (or block start) to this one.
+    pub claim: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Body {
+    pub pieces: Vec<Piece>,
+    pub groups: Vec<CiteGroup>,
+    /// Editorial footnote definitions by label.
+    pub footnotes: BTreeMap<String, Vec<Piece>>,
+    pub errors: Vec<Diagnostic>,
+}
+
+struct Builder<'t> {
+    file: &'t str,
+    text: &'t str,
+    body: Body,
+    /// Pending run of text events with their file ranges.
+    run: Vec<(Event<'t>, Range<usize>)>,
+    /// Plain text of the current block since the last citation group.
+    claim: String,
+    /// Label of the footnote definition being collected, if any.
+    in_footnote: Option<(String, Vec<Piece>)>,
+    /// Skipping the events of a shortcode paragraph.
+    skipping_paragraph: bool,
+    /// Inside a code block, text is code: no citations, no shortcodes.
+    in_code: bool,
+}
+
+fn starts_block(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn ends_block(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition
+    )
+}
+
+impl<'t> Builder<'t> {
+    fn push(&mut self, piece: Piece) {
+        match &mut self.in_footnote {
+            Some((_, pieces)) => pieces.push(piece),
+            None => self.body.pieces.push(piece),
+        }
+    }
+
+    fn push_event(&mut self, event: Event<'t>) {
+        match &event {
+            Event::Text(t) | Event::Code(t) => self.claim.push_str(t),
+            Event::SoftBreak | Event::HardBreak => self.claim.push(' '),
+            _ => {}
+        }
+        self.push(Piece::Event(event.into_static()));
+    }
+
+    fn flush_run(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        let start = run[0].1.start;
+        let end = run[run.len() - 1].1.end;
+        let raw = &self.text[start..end];
+        let mut groups: Vec<Group> = Vec::new();
+        let mut resume = 0;
+        for at in cite::group_starts(raw) {
+            if at < resume {
+                continue;
+            }
+            match cite::parse_group(raw, at) {
+                Ok(g) => {
+                    resume = g.span.end;
+                    groups.push(shift(g, start));
+                }
+                Err(e) => {
+                    let mut d = Diagnostic::at("E004", self.file, self.text, e.span.start + start..e.span.end + start, format!("malformed citation: {}", e.message));
+                    if let Some(h) = e.help {
+                        d = d.with_help(h);
+                    }
+                    self.body.errors.push(d);
+                }
+            }
+        }
+        if groups.is_empty() {
+            for (event, _) in run {
+                self.push_event(event);
+            }
+            return;
+        }
+        let mut gi = 0;
+        for (event, range) in run {
+            let plain = matches!(&event, Event::Text(t) if t.as_ref() == &self.text[range.clone()]);
+            let mut from = range.start;
+            loop {
+                match groups.get(gi) {
+                    Some(g) if g.span.start < range.end => {
+                        if g.span.start > from {
+                            self.push_part(&event, &range, from..g.span.start, plain);
+                        }
+                        // A group is emitted in the event it starts in.
+                        if g.span.start >= range.start {
+                            self.cite(g.clone());
+                        }
+                        if g.span.end <= range.end {
+                            from = g.span.end;
+                            gi += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    _ => {
+                        if from < range.end {
+                            self.push_part(&event, &range, from..range.end, plain);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_part(&mut self, event: &Event<'t>, range: &Range<usize>, part: Range<usize>, plain: bool) {
+        if part == *range {
+            self.push_event(event.clone());
+        } else if plain {
+            let t = &self.text[part];
+            self.push_event(Event::Text(CowStr::Borrowed(t)));
+        }
+    }
+
+    fn cite(&mut self, group: Group) {
+        if self.in_footnote.is_some() {
+            self.body.errors.push(
+                Diagnostic::at("E004", self.file, self.text, group.span.clone(), "citation inside an editorial footnote")
+                    .with_help("put the citation in the text the footnote belongs to; a footnote is the editor's own note"),
+            );
+            return;
+        }
+        let claim = text::normalize_str(&self.claim);
+        self.claim.clear();
+        self.body.groups.push(CiteGroup { group, claim });
+        let index = self.body.groups.len() - 1;
+        self.push(Piece::Cite(index));
+    }
+
+    /// A paragraph that is only `{{ name(args) }}` becomes a shortcode.
+    fn shortcode(&mut self, range: &Range<usize>) -> bool {
+        let raw = &self.text[range.clone()];
+        let trimmed = raw.trim();
+        let Some(inner) = trimmed.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) else { return false };
+        let lead = raw.len() - raw.trim_start().len();
+        let at = range.start + lead;
+        let span = at..at + trimmed.len();
+        match parse_shortcode(inner.trim()) {
+            Ok(sc) => self.push(Piece::Shortcode(sc, span)),
+            Err((message, help)) => {
+                self.body.errors.push(Diagnostic::at("E004", self.file, self.text, span, message).with_help(help));
+            }
+        }
+        true
+    }
+}
+
+fn shift(mut g: Group, by: usize) -> Group {
+    let s = |r: &mut Range<usize>| *r = r.start + by..r.end + by;
+    s(&mut g.span);
+    for c in &mut g.citations {
+        s(&mut c.key_span);
+        s(&mut c.lines_span);
+        if let Some(q) = &mut c.quote_span {
+            s(q);
+        }
+    }
+    g
+}
+
+const SHORTCODE_HELP: &str = "shortcodes are {{ delegations() }}, {{ delegation(id=\"…\") }} and {{ claims() }}";
+
+fn parse_shortcode(inner: &str) -> Result<Shortcode, (String, String)> {
+    let err = |m: String| Err((m, SHORTCODE_HELP.to_string()));
+    let Some((name, rest)) = inner.split_once('(') else { return err(format!("malformed shortcode `{{{{ {inner} }}}}`")) };
+    let Some(args) = rest.trim_end().strip_suffix(')') else { return err(format!("shortcode `{}` is missing `)`", name.trim())) };
+    let name = name.trim();
+    let args = args.trim();
+    match name {
+        "delegations" | "claims" if args.is_empty() => Ok(if name == "claims" { Shortcode::Claims } else { Shortcode::Delegations }),
+        "delegations" | "claims" => err(format!("shortcode `{name}` takes no arguments, found `{args}`")),
+        "delegation" => {
+            let value = args
+                .strip_prefix("id")
+                .map(str::trim_start)
+                .and_then(|r| r.strip_prefix('='))
+                .map(str::trim)
+                .and_then(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).or_else(|| v.strip_prefix('“').and_then(|v| v.strip_suffix('”'))));
+            match value {
+                Some(id) if !id.is_empty() && !id.contains('"') => Ok(Shortcode::Delegation { id: id.to_string() }),
+                _ => err(format!("shortcode `delegation` needs one argument id=\"…\", found `{args}`")),
+            }
+        }
+        other => err(format!("unknown shortcode `{other}`")),
+    }
+}
+
+/// Parses the body of a page starting at byte `body_at` of `text` (the whole file).
+pub fn parse(file: &str, text: &str, body_at: usize) -> Body {
+    let mut b = Builder {
+        file,
+        text,
+        body: Body::default(),
+        run: Vec::new(),
+        claim: String::new(),
+        in_footnote: None,
+        skipping_paragraph: false,
+        in_code: false,
+    };
+    let parser = Parser::new_ext(&text[body_at..], options()).into_offset_iter();
+    for (event, range) in parser {
+        let range = range.start + body_at..range.end + body_at;
+        if b.skipping_paragraph {
+            if matches!(event, Event::End(TagEnd::Paragraph)) {
+                b.skipping_paragraph = false;
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => b.in_code = true,
+            Event::End(TagEnd::CodeBlock) => b.in_code = false,
+            Event::Text(_) | Event::SoftBreak if !b.in_code => {
+                b.run.push((event, range));
+                continue;
+            }
+            _ => {}
+        }
+        b.flush_run();
+        match event {
+            Event::Start(Tag::Paragraph) if b.in_footnote.is_none() && b.shortcode(&range) => {
+                b.skipping_paragraph = true;
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                b.claim.clear();
+                b.in_footnote = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, pieces)) = b.in_footnote.take() {
+                    b.body.footnotes.entry(label).or_insert(pieces);
+                }
+                b.claim.clear();
+            }
+            Event::FootnoteReference(label) => b.push(Piece::FootnoteRef(label.to_string())),
+            Event::Start(tag) => {
+                if starts_block(&tag) {
+                    b.claim.clear();
+                }
+                b.push_event(Event::Start(tag));
+            }
+            Event::End(tag) => {
+                if ends_block(&tag) {
+                    b.claim.clear();
+                }
+                b.push_event(Event::End(tag));
+            }
+            other => b.push_event(other),
+        }
+    }
+    b.flush_run();
+    b.body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(md: &str) -> Body {
+        parse("content/t.md", md, 0)
+    }
+
+    fn texts(b: &Body) -> String {
+        b.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Event(Event::Text(t)) => t.to_string(),
+                Piece::Cite(i) => format!("<{i}>"),
+                Piece::FootnoteRef(l) => format!("[^{l}]"),
+                Piece::Shortcode(s, _) => format!("{{{s:?}}}"),
+                _ => String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_are_lifted_out_of_text() {
+        let b = body("The US will supervise it [@newsmax:3 \"will supervise\"]. Then more [@jpost:2].\n");
+        assert!(b.errors.is_empty(), "{:?}", b.errors);
+        assert_eq!(b.groups.len(), 2);
+        assert_eq!(texts(&b), "The US will supervise it <0>. Then more <1>.");
+        assert_eq!(b.groups[0].claim, "The US will supervise it");
+        assert_eq!(b.groups[1].claim, ". Then more");
+    }
+
+    #[test]
+    fn spans_are_file_offsets() {
+        let md = "+++\ntitle = \"x\"\n+++\nText [@a:1].\n";
+        let at = md.find("[@").unwrap();
+        let b = parse("content/t.md", md, md.find("Text").unwrap());
+        assert_eq!(b.groups[0].group.span, at..at + 6);
+    }
+
+    #[test]
+    fn nothing_is_a_citation_in_code() {
+        let b = body("Use `[@a:1]` like this:\n\n```\n[@a:2 \"x\"]\n{{ claims() }}\n```\n");
+        assert!(b.groups.is_empty());
+        assert!(b.errors.is_empty());
+        assert!(!b.pieces.iter().any(|p| matches!(p, Piece::Shortcode(..))));
+    }
+
+    #[test]
+    fn escaped_and_handle_brackets_stay_text() {
+        let b = body("Write \\[@a:1] or ask [@someone].\n");
+        assert!(b.groups.is_empty(), "{:?}", b.groups);
+        assert!(b.errors.is_empty());
+        assert_eq!(texts(&b), "Write [@a:1] or ask [@someone].");
+    }
+
+    #[test]
+    fn claim_starts_at_block_start() {
+        let b = body("# Heading [@a:1]\n\n- item one [@a:2]\n- item two [@a:3]\n\n| x | y |\n|---|---|\n| cell [@a:4] | z |\n");
+        let claims: Vec<_> = b.groups.iter().map(|g| g.claim.as_str()).collect();
+        assert_eq!(claims, ["Heading", "item one", "item two", "cell"]);
+    }
+
+    #[test]
+    fn quote_with_smart_punctuation_and_wrap() {
+        let b = body("He said so [@a:1-2 \"it's a \\\"deal\\\"\nnow\"] today.\n");
+        assert!(b.errors.is_empty(), "{:?}", b.errors);
+        assert_eq!(b.groups[0].group.citations[0].quote.as_deref(), Some("it's a \"deal\"\nnow"));
+        assert_eq!(texts(&b), "He said so <0> today.");
+    }
+
+    #[test]
+    fn malformed_group_is_e004_with_position() {
+        let md = "Line one.\n\nBad [@newsmax:x] here.\n";
+        let b = body(md);
+        assert_eq!(b.errors.len(), 1);
+        let e = &b.errors[0];
+        assert_eq!((e.code, e.line, e.column), ("E004", 3, 15));
+    }
+
+    #[test]
+    fn footnotes_are_collected_and_referenced() {
+        let b = body("Claim[^one] and again[^one].\n\n[^one]: An editorial note.\n");
+        let refs = b.pieces.iter().filter(|p| matches!(p, Piece::FootnoteRef(l) if l == "one")).count();
+        assert_eq!(refs, 2);
+        assert!(b.footnotes.contains_key("one"));
+    }
+
+    #[test]
+    fn citation_in_footnote_is_e004() {
+        let b = body("Claim[^n].\n\n[^n]: See [@a:1].\n");
+        assert_eq!(b.errors.len(), 1);
+        assert_eq!(b.errors[0].code, "E004");
+    }
+
+    #[test]
+    fn shortcodes() {
+        let b = body("{{ delegations() }}\n\n{{ delegation(id=\"israel\") }}\n\n{{ claims() }}\n");
+        assert!(b.errors.is_empty(), "{:?}", b.errors);
+        assert_eq!(texts(&b), "{Delegations}{Delegation { id: \"israel\" }}{Claims}");
+    }
+
+    #[test]
+    fn unknown_shortcode_is_e004_at_its_start() {
+        let b = body("Intro.\n\n  {{ rosters() }}\n\n{{ delegation(name=\"x\") }}\n");
+        let pos: Vec<_> = b.errors.iter().map(|e| (e.code, e.line, e.column)).collect();
+        assert_eq!(pos, [("E004", 3, 3), ("E004", 5, 1)]);
+        assert!(b.errors[0].message.contains("unknown shortcode `rosters`"));
+    }
+
+    #[test]
+    fn inline_braces_are_text() {
+        let b = body("Templates use {{ x }} braces.\n");
+        assert!(b.errors.is_empty());
+        assert!(texts(&b).contains("{{ x }}"));
+    }
+}

@@ -1,0 +1,164 @@
+//! Content pages (SPEC 3): front matter, URL, and the parsed Markdown body.
+//!
+//! `parse` is pure (path + text in, `ParsedPage` out) so it is tested on
+//! strings; reading files is the loader's job.
+
+use serde::Deserialize;
+
+use crate::config::toml_diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{self, Body};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<toml::value::Datetime>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub uncited: bool,
+}
+
+#[derive(Debug)]
+pub struct ParsedPage {
+    /// Site-relative path, e.g. `content/x/b.md`.
+    pub file: String,
+    pub front: FrontMatter,
+    /// URL path relative to the site root: `""` for the home page, `x/b/` otherwise.
+    pub url: String,
+    pub body: Body,
+}
+
+impl ParsedPage {
+    /// Sort key for menus and indexes: weight, then path.
+    pub fn order_key(&self) -> (i64, &str) {
+        (self.front.weight.unwrap_or(0), &self.file)
+    }
+}
+
+/// Splits `+++` front matter from the body. Returns the TOML text, its byte
+/// offset and the body's byte offset in `text`.
+fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
+    let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_end = rest.find('\n')?;
+    if rest[..first_end].trim_end() != "+++" {
+        return None;
+    }
+    let toml_start = start + first_end + 1;
+    let mut pos = toml_start;
+    for line in text[toml_start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some((&text[toml_start..pos], toml_start, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// `content/`-relative path (with `/`) -> URL path below the root.
+pub fn url_for(rel: &str, slug: Option<&str>) -> String {
+    let stemless = rel.strip_suffix(".md").unwrap_or(rel);
+    let (dir, stem) = match stemless.rsplit_once('/') {
+        Some((d, s)) => (format!("{d}/"), s),
+        None => (String::new(), stemless),
+    };
+    if stem == "_index" {
+        return dir;
+    }
+    format!("{dir}{}/", slug.unwrap_or(stem))
+}
+
+fn slug_problem(slug: &str) -> Option<(&'static str, &'static str)> {
+    if slug.contains(['/', '\\']) || slug.contains("..") {
+        return Some(("E012", "a slug is one URL segment; `/`, `\\` and `..` would leave the page's folder"));
+    }
+    let ok = !slug.is_empty()
+        && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !slug.starts_with('.');
+    (!ok).then_some(("E005", "a slug is letters, digits, `-`, `_` and `.`"))
+}
+
+/// Parses one page. `file` is site-relative (`content/a.md`), `rel` is
+/// relative to `content/`.
+pub fn parse(file: &str, rel: &str, text: &str) -> Result<ParsedPage, Vec<Diagnostic>> {
+    let Some((toml_text, toml_at, body_at)) = split_front_matter(text) else {
+        let end = text.find('\n').unwrap_or(text.len());
+        return Err(vec![Diagnostic::at("E005", file, text, 0..end, "page has no front matter")
+            .with_help("start the page with a +++ line, then title = \"…\", then another +++ line")]);
+    };
+    let front: FrontMatter = toml::from_str(toml_text).map_err(|e| {
+        let mut d = toml_diagnostic("E005", file, toml_text, &e);
+        let local = e.span().unwrap_or(0..0);
+        let shifted = toml_at + local.start..toml_at + local.end;
+        let help = d.help.take();
+        d = Diagnostic::at("E005", file, text, shifted, format!("invalid front matter: {}", e.message().trim()));
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        vec![d]
+    })?;
+    if let Some(slug) = &front.slug {
+        if let Some((code, help)) = slug_problem(slug) {
+            let at = text[..body_at].find("slug").unwrap_or(0);
+            return Err(vec![Diagnostic::at(code, file, text, at..at + 4, format!("invalid slug `{slug}`")).with_help(help)]);
+        }
+    }
+    let url = url_for(rel, front.slug.as_deref());
+    let body = markdown::parse(file, text, body_at);
+    Ok(ParsedPage { file: file.to_string(), front, url, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_follow_the_spec() {
+        assert_eq!(url_for("_index.md", None), "");
+        assert_eq!(url_for("a.md", None), "a/");
+        assert_eq!(url_for("x/b.md", None), "x/b/");
+        assert_eq!(url_for("x/_index.md", None), "x/");
+        assert_eq!(url_for("x/b.md", Some("c")), "x/c/");
+        assert_eq!(url_for("_index.md", Some("ignored")), "");
+    }
+
+    #[test]
+    fn front_matter_is_required() {
+        let e = parse("content/a.md", "a.md", "# no front matter\n").unwrap_err();
+        assert_eq!((e[0].code, e[0].line, e[0].column), ("E005", 1, 1));
+    }
+
+    #[test]
+    fn missing_title_is_e005() {
+        let e = parse("content/a.md", "a.md", "+++\nweight = 1\n+++\nbody\n").unwrap_err();
+        assert_eq!(e[0].code, "E005");
+        assert!(e[0].message.contains("title"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn toml_error_position_counts_the_opening_line() {
+        let e = parse("content/a.md", "a.md", "+++\ntitle = \"T\"\nweigth = 1\n+++\n").unwrap_err();
+        assert_eq!((e[0].code, e[0].line, e[0].column), ("E005", 3, 1));
+    }
+
+    #[test]
+    fn crlf_front_matter_parses() {
+        let p = parse("content/a.md", "a.md", "+++\r\ntitle = \"T\"\r\n+++\r\nHello\r\n").unwrap();
+        assert_eq!(p.front.title, "T");
+        assert_eq!(p.url, "a/");
+    }
+
+    #[test]
+    fn bad_slugs_are_rejected() {
+        let e = parse("content/a.md", "a.md", "+++\ntitle = \"T\"\nslug = \"../x\"\n+++\n").unwrap_err();
+        assert_eq!((e[0].code, e[0].line), ("E012", 3));
+        let e = parse("content/a.md", "a.md", "+++\ntitle = \"T\"\nslug = \"a b\"\n+++\n").unwrap_err();
+        assert_eq!(e[0].code, "E005");
+    }
+}

@@ -1,0 +1,200 @@
+//! Machine-readable output: schema.org JSON-LD for pages, the W3C Web
+//! Annotations of every citation (`/annotations.jsonld`), the sitemap, and
+//! the theme's static files.
+
+use serde_json::{json, Value};
+
+use super::content::claim_href;
+use super::{encode_segment, highlight, root_of, source_url, Output, Theme};
+use crate::resolve::{Ref, ResolvedPage, Site};
+use crate::source::Source;
+
+/// A site path as an absolute URL when `base_url` is set, else relative to `root`.
+fn link(site: &Site, root: &str, path: &str) -> String {
+    match site.config.base() {
+        Some(base) => format!("{base}{path}"),
+        None => format!("{root}{path}"),
+    }
+}
+
+fn verbatim_path(s: &Source) -> String {
+    format!("{}{}", source_url(&s.id), encode_segment(s.file_name()))
+}
+
+pub(crate) fn website(site: &Site) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.config.title,
+        "inLanguage": site.config.language,
+    })
+}
+
+fn organization(s: &Source) -> Value {
+    match &s.meta.publisher {
+        Some(p) => json!({ "@type": "Organization", "name": p }),
+        None => Value::Null,
+    }
+}
+
+pub(crate) fn news_article(site: &Site, rp: &ResolvedPage, description: &str, date: Option<&str>) -> Value {
+    let root = root_of(&rp.page.url);
+    let mut cited: Vec<usize> = rp.group_refs.iter().flatten().map(|r| r.source).collect();
+    cited.sort_unstable();
+    cited.dedup();
+    let citation: Vec<Value> = cited
+        .iter()
+        .map(|&i| {
+            let s = &site.sources[i];
+            json!({
+                "@type": "CreativeWork",
+                "name": s.title(),
+                "publisher": organization(s),
+                "url": link(site, &root, &format!("{}index.html", source_url(&s.id))),
+            })
+        })
+        .collect();
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": rp.page.front.title,
+        "description": description,
+        "inLanguage": site.config.language,
+        "isPartOf": { "@type": "WebSite", "name": site.config.title },
+        "citation": citation,
+    });
+    if let Some(d) = date {
+        v["datePublished"] = json!(d);
+    }
+    if let Some(base) = site.config.base() {
+        v["url"] = json!(format!("{base}{}", rp.page.url));
+    }
+    v
+}
+
+pub(crate) fn source_work(site: &Site, i: usize) -> Value {
+    let s = &site.sources[i];
+    let root = root_of(&source_url(&s.id));
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "name": s.title(),
+        "publisher": organization(s),
+        "encoding": {
+            "@type": "MediaObject",
+            "contentUrl": link(site, &root, &verbatim_path(s)),
+            "encodingFormat": "text/plain; charset=utf-8",
+            "contentSize": format!("{} bytes", s.size),
+            "sha256": s.sha256,
+        },
+    });
+    for (key, value) in [("author", &s.meta.author), ("datePublished", &s.meta.published), ("isBasedOn", &s.meta.url)] {
+        if let Some(x) = value {
+            v[key] = json!(x);
+        }
+    }
+    v
+}
+
+/// Char range of a reference in the source text: the matched quote, or the cited lines.
+fn selected(s: &Source, r: &Ref) -> (usize, usize) {
+    if let Some(m) = &r.matched {
+        return (m.start, m.end);
+    }
+    let start = s.line_chars[r.first - 1];
+    let end = s.line_chars[r.last - 1] + s.line(r.last).chars().count();
+    (start, end)
+}
+
+fn selectors(s: &Source, chars: &[char], r: &Ref) -> Value {
+    let (start, end) = selected(s, r);
+    let slice = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    json!([
+        {
+            "type": "TextQuoteSelector",
+            "exact": slice(start, end),
+            "prefix": slice(start.saturating_sub(32), start),
+            "suffix": slice(end, (end + 32).min(chars.len())),
+        },
+        { "type": "TextPositionSelector", "start": start, "end": end },
+    ])
+}
+
+/// Every page citation and roster cite as a W3C Web Annotation.
+fn annotations(site: &Site) -> Value {
+    let chars: Vec<Vec<char>> = site.sources.iter().map(|s| s.text.chars().collect()).collect();
+    let target = |r: &Ref| {
+        let s = &site.sources[r.source];
+        json!({ "source": link(site, "", &verbatim_path(s)), "selector": selectors(s, &chars[r.source], r) })
+    };
+    let mut items = Vec::new();
+    for (ci, claim) in site.claims.iter().enumerate() {
+        let page_url = link(site, "", &claim_href(site, ci, ""));
+        for (k, r) in site.pages[claim.page].group_refs[claim.group].iter().enumerate() {
+            items.push(json!({
+                "id": format!("{}#{}-{}", link(site, "", "annotations.jsonld"), super::claims::claim_id(site, ci), k + 1),
+                "type": "Annotation",
+                "motivation": "describing",
+                "body": [
+                    { "type": "TextualBody", "value": claim.text, "format": "text/plain", "purpose": "describing" },
+                    { "id": page_url, "type": "Text", "format": "text/html" },
+                ],
+                "target": target(r),
+            }));
+        }
+    }
+    if let Some(roster) = &site.roster {
+        for (di, d) in roster.roster.delegations.iter().enumerate() {
+            for (mi, m) in d.members.iter().enumerate() {
+                let anchor = super::roster::member_anchor(&d.id, &m.id);
+                for (k, c) in roster.cites[di][mi].iter().enumerate() {
+                    items.push(json!({
+                        "id": format!("{}#{anchor}-{}", link(site, "", "annotations.jsonld"), k + 1),
+                        "type": "Annotation",
+                        "motivation": "identifying",
+                        "body": [
+                            { "type": "TextualBody", "value": format!("Named in roster: {} — {} ({})", d.name, m.name, m.role), "format": "text/plain", "purpose": "identifying" },
+                            { "id": link(site, "", &format!("delegations/index.html#{anchor}")), "type": "Text", "format": "text/html" },
+                        ],
+                        "target": target(&c.reference),
+                    }));
+                }
+            }
+        }
+    }
+    json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": link(site, "", "annotations.jsonld"),
+        "type": "AnnotationCollection",
+        "label": format!("Citations of {}", site.config.title),
+        "total": items.len(),
+        "first": { "type": "AnnotationPage", "startIndex": 0, "items": items },
+    })
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// `sitemap.xml` listing every HTML page but the 404 page.
+pub(crate) fn sitemap(base: &str, outputs: &[Output]) -> Output {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, _) in outputs {
+        if let Some(dir) = path.strip_suffix("index.html") {
+            let url: String = dir.split('/').map(encode_segment).collect::<Vec<_>>().join("/");
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{url}"))));
+        }
+    }
+    xml.push_str("</urlset>\n");
+    ("sitemap.xml".into(), xml.into_bytes())
+}
+
+/// Annotations and static files.
+pub(crate) fn files(site: &Site, theme: &Theme) -> Vec<Output> {
+    let mut out = vec![
+        ("annotations.jsonld".to_string(), serde_json::to_vec_pretty(&annotations(site)).expect("JSON serializes")),
+        ("static/syntax.css".to_string(), highlight::stylesheet().into_bytes()),
+    ];
+    out.extend(theme.statics.iter().map(|(p, b)| (format!("static/{p}"), b.clone())));
+    out
+}

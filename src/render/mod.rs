@@ -1,0 +1,212 @@
+//! Rendering: resolved site -> files. Pure: every output is a (path, bytes)
+//! pair; writing them is `write`'s job.
+//!
+//! Templates get typed, borrowed views (`Serialize` structs), never
+//! string-keyed maps, and Tera fails on an undefined variable, so a typo in
+//! a template or a view is a failing test rather than an empty string.
+
+mod claims;
+mod content;
+pub mod highlight;
+mod meta;
+mod roster;
+mod sources;
+pub mod theme;
+
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::resolve::Site;
+pub use theme::Theme;
+
+/// One output file: path relative to the output dir (with `/`), and bytes.
+pub type Output = (String, Vec<u8>);
+
+/// Site-wide data every page's chrome needs.
+pub(crate) struct Chrome<'a> {
+    site: &'a Site,
+    nav: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NavItem {
+    href: String,
+    label: String,
+    current: bool,
+}
+
+/// The view every template gets as `base`.
+#[derive(Serialize)]
+pub(crate) struct Base<'a> {
+    lang: &'a str,
+    site_title: &'a str,
+    title: String,
+    description: String,
+    canonical: Option<String>,
+    og_type: &'static str,
+    json_ld: String,
+    root: String,
+    kind: &'static str,
+    nav: Vec<NavItem>,
+    script: bool,
+}
+
+/// `../` repeated for a page at URL path `url` (`""`, `a/`, `x/b/`).
+pub(crate) fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// Percent-encodes a path segment (ids and file names are usually plain).
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Site-relative path of a source's provenance page.
+pub(crate) fn source_url(id: &str) -> String {
+    format!("sources/{}/", encode_segment(id))
+}
+
+/// Escapes JSON for a `<script>` element.
+pub(crate) fn script_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value).expect("JSON values serialize").replace("</", "<\\/")
+}
+
+/// `2026-01-07` -> `7 January 2026`; other shapes are shown as written.
+pub(crate) fn display_date(d: &str) -> String {
+    const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    let mut parts = d.get(..10).unwrap_or(d).split('-');
+    match (parts.next(), parts.next().and_then(|m| m.parse::<usize>().ok()), parts.next().and_then(|x| x.parse::<u32>().ok())) {
+        (Some(y), Some(m @ 1..=12), Some(day)) if d.len() >= 10 => format!("{day} {} {y}", MONTHS[m - 1]),
+        _ => d.to_string(),
+    }
+}
+
+impl<'a> Chrome<'a> {
+    fn new(site: &'a Site) -> Self {
+        let mut nav: Vec<(String, String)> = site
+            .pages
+            .iter()
+            .filter(|p| !p.page.url.is_empty())
+            .map(|p| (p.page.url.clone(), p.page.front.title.clone()))
+            .collect();
+        if site.roster.is_some() {
+            nav.push(("delegations/".into(), "Delegations".into()));
+        }
+        nav.push(("claims/".into(), "Claims".into()));
+        nav.push(("sources/".into(), "Sources".into()));
+        Chrome { site, nav }
+    }
+
+    /// The chrome of the page at `url`.
+    fn base(&self, url: &str, title: &str, description: &str, kind: &'static str, json_ld: serde_json::Value, script: bool) -> Base<'a> {
+        let config = &self.site.config;
+        let root = root_of(url);
+        let nav = self
+            .nav
+            .iter()
+            .map(|(u, label)| NavItem { href: format!("{root}{u}index.html"), label: label.clone(), current: u == url })
+            .collect();
+        let title = if url.is_empty() || title == config.title { title.to_string() } else { format!("{title} · {}", config.title) };
+        Base {
+            lang: &config.language,
+            site_title: &config.title,
+            title,
+            description: description.to_string(),
+            canonical: config.base().map(|b| format!("{b}{url}")),
+            og_type: if kind == "page" || kind == "home" { "article" } else { "website" },
+            json_ld: script_json(&json_ld),
+            root,
+            kind,
+            nav,
+            script,
+        }
+    }
+}
+
+/// Renders every page of the site. Template errors are E010.
+pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let chrome = Chrome::new(site);
+    let script = theme.has_script();
+    let ctx = content::Ctx::new(site, theme);
+    let mut jobs: Vec<Box<dyn Fn() -> Result<Vec<Output>, Diagnostic> + Sync + '_>> = Vec::new();
+    jobs.push(Box::new(|| sources::index(site, theme, &chrome, script)));
+    jobs.push(Box::new(|| claims::page(site, theme, &chrome, script)));
+    if site.roster.is_some() {
+        jobs.push(Box::new(|| roster::page(site, theme, &chrome, script)));
+    }
+    jobs.push(Box::new(|| {
+        let base = chrome.base("", "Page not found", "There is no page at this address.", "notfound", meta::website(site), script);
+        Ok(vec![("404.html".into(), theme.render("404.html", &serde_json::json!({ "base": base }))?.into_bytes())])
+    }));
+    jobs.push(Box::new(|| Ok(meta::files(site, theme))));
+    let fixed: Vec<Result<Vec<Output>, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
+    let pages: Vec<Result<Output, Diagnostic>> = (0..site.pages.len()).into_par_iter().map(|i| content::page(&ctx, &chrome, i, script)).collect();
+    let provenance: Vec<Result<Vec<Output>, Diagnostic>> = (0..site.sources.len()).into_par_iter().map(|i| sources::provenance(site, theme, &chrome, i, script)).collect();
+
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for r in fixed.into_iter().chain(provenance) {
+        match r {
+            Ok(files) => out.extend(files),
+            Err(d) => errors.push(d),
+        }
+    }
+    for r in pages {
+        match r {
+            Ok(file) => out.push(file),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        errors.dedup();
+        return Err(errors);
+    }
+    if let Some(base) = site.config.base() {
+        let sitemap = meta::sitemap(&base, &out);
+        out.push(sitemap);
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_are_relative() {
+        assert_eq!(root_of(""), "");
+        assert_eq!(root_of("a/"), "../");
+        assert_eq!(root_of("x/b/"), "../../");
+    }
+
+    #[test]
+    fn dates_display_long_form() {
+        assert_eq!(display_date("2026-01-07"), "7 January 2026");
+        assert_eq!(display_date("2026"), "2026");
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
+        assert_eq!(encode_segment("000_ab.txt"), "000_ab.txt");
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = serde_json::json!({ "x": "</script><script>alert(1)</script>" });
+        assert!(!script_json(&v).contains("</script"));
+    }
+}

@@ -1,0 +1,218 @@
+//! The sources index and one provenance page per source, with the verbatim copy.
+
+use serde::Serialize;
+
+use super::content::claim_href;
+use super::{display_date, encode_segment, meta, root_of, source_url, Base, Chrome, Output, Theme};
+use crate::diagnostic::Diagnostic;
+use crate::markdown;
+use crate::resolve::{Backlink, Site};
+use crate::source::Source;
+use crate::text;
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct SourceRow {
+    id: String,
+    href: String,
+    title: String,
+    publisher: String,
+    published: Option<String>,
+    published_display: Option<String>,
+    lines: usize,
+    citations: usize,
+    cited_lines: usize,
+    non_blank: usize,
+    share: usize,
+}
+
+#[derive(Serialize)]
+struct Listing {
+    count: usize,
+    sources: Vec<SourceRow>,
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct IndexView<'a> {
+    base: Base<'a>,
+    listing: Listing,
+}
+
+/// Lines of `s` cited at least once, and the share of non-blank lines (percent).
+fn coverage(site: &Site, i: usize) -> (usize, usize, usize) {
+    let s = &site.sources[i];
+    let cited = site.backlinks[i].keys().filter(|&&l| !s.is_blank(l)).count();
+    let non_blank = s.non_blank_lines();
+    let share = if non_blank == 0 { 0 } else { (cited * 100 + non_blank / 2) / non_blank };
+    (cited, non_blank, share)
+}
+
+pub(crate) fn publisher(s: &Source) -> String {
+    s.meta.publisher.clone().unwrap_or_else(|| "Publisher not stated".into())
+}
+
+pub(crate) fn index(site: &Site, theme: &Theme, chrome: &Chrome, script: bool) -> Result<Vec<Output>, Diagnostic> {
+    let url = "sources/";
+    let root = root_of(url);
+    let sources = site
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (cited_lines, non_blank, share) = coverage(site, i);
+            SourceRow {
+                id: s.id.clone(),
+                href: format!("{root}{}index.html", source_url(&s.id)),
+                title: s.title(),
+                publisher: publisher(s),
+                published_display: s.meta.published.as_deref().map(display_date),
+                published: s.meta.published.clone(),
+                lines: s.lines.len(),
+                citations: site.citation_counts[i],
+                cited_lines,
+                non_blank,
+                share,
+            }
+        })
+        .collect::<Vec<_>>();
+    let description = format!("The {} sources of this explainer, kept verbatim, with what each is cited for.", sources.len());
+    let view = IndexView {
+        base: chrome.base(url, "Sources", &description, "sources", meta::website(site), script),
+        listing: Listing { count: sources.len(), sources, pages: Vec::new() },
+    };
+    Ok(vec![(format!("{url}index.html"), theme.render("sources.html", &view)?.into_bytes())])
+}
+
+#[derive(Serialize)]
+struct BacklinkView {
+    href: String,
+    label: String,
+    excerpt: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LineView<'a> {
+    n: usize,
+    text: &'a str,
+    cited: bool,
+    blank: bool,
+    backlinks: Vec<BacklinkView>,
+}
+
+#[derive(Serialize)]
+struct SourceView<'a> {
+    id: &'a str,
+    title: String,
+    publisher: String,
+    author: Option<&'a str>,
+    published: Option<&'a str>,
+    published_display: Option<String>,
+    retrieved: Option<&'a str>,
+    retrieved_display: Option<String>,
+    url: Option<&'a str>,
+    path: String,
+    file_name: &'a str,
+    verbatim: String,
+    size: usize,
+    line_count: usize,
+    sha256: &'a str,
+    cited_lines: usize,
+    non_blank: usize,
+    share: usize,
+    citations: usize,
+    note: Option<String>,
+    lines: Vec<LineView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProvenanceView<'a> {
+    base: Base<'a>,
+    source: SourceView<'a>,
+}
+
+fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
+    match b {
+        Backlink::Claim(c) => {
+            let claim = &site.claims[c];
+            let page = &site.pages[claim.page].page;
+            BacklinkView {
+                href: claim_href(site, c, root),
+                label: format!("{}, note {}", page.front.title, claim.note),
+                excerpt: (!claim.text.is_empty()).then(|| text::ellipsize(&claim.text, 160)),
+            }
+        }
+        Backlink::Member(d, m) => {
+            let roster = &site.roster.as_ref().expect("member backlinks come from a roster").roster;
+            let (d, m) = (&roster.delegations[d], &roster.delegations[d].members[m]);
+            BacklinkView {
+                href: format!("{root}delegations/index.html#{}", super::roster::member_anchor(&d.id, &m.id)),
+                label: format!("Named in roster: {} — {}", d.name, m.name),
+                excerpt: None,
+            }
+        }
+    }
+}
+
+/// Renders the editor's Markdown note of a source (no citations in it).
+fn note_html(note: &str) -> String {
+    let body = markdown::parse("sources/sources.toml", note, 0);
+    let events = body.pieces.into_iter().filter_map(|p| match p {
+        markdown::Piece::Event(e) => Some(e),
+        _ => None,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
+pub(crate) fn provenance(site: &Site, theme: &Theme, chrome: &Chrome, i: usize, script: bool) -> Result<Vec<Output>, Diagnostic> {
+    let s = &site.sources[i];
+    let url = source_url(&s.id);
+    let root = root_of(&url);
+    let (cited_lines, non_blank, share) = coverage(site, i);
+    let lines = (1..=s.lines.len())
+        .map(|n| {
+            let backlinks: Vec<BacklinkView> = site.backlinks[i].get(&n).map(|bs| bs.iter().map(|&b| backlink(site, b, &root)).collect()).unwrap_or_default();
+            LineView { n, text: s.line(n), cited: !backlinks.is_empty(), blank: s.is_blank(n), backlinks }
+        })
+        .collect();
+    let title = s.title();
+    let description = format!("Provenance of “{}” ({}): the verbatim text, every line numbered, and the claims that cite it.", title, publisher(s));
+    let verbatim = encode_segment(s.file_name());
+    let view = ProvenanceView {
+        base: chrome.base(&url, &title, &description, "source", meta::source_work(site, i), script),
+        source: SourceView {
+            id: &s.id,
+            title,
+            publisher: publisher(s),
+            author: s.meta.author.as_deref(),
+            published: s.meta.published.as_deref(),
+            published_display: s.meta.published.as_deref().map(display_date),
+            retrieved: s.meta.retrieved.as_deref(),
+            retrieved_display: s.meta.retrieved.as_deref().map(display_date),
+            url: s.meta.url.as_deref(),
+            path: format!("sources/{}", s.path),
+            file_name: s.file_name(),
+            verbatim: verbatim.clone(),
+            size: s.size,
+            line_count: s.lines.len(),
+            sha256: &s.sha256,
+            cited_lines,
+            non_blank,
+            share,
+            citations: site.citation_counts[i],
+            note: s.meta.note.as_deref().map(note_html),
+            lines,
+        },
+    };
+    let html = theme.render("source.html", &view)?;
+    let dir = format!("sources/{}/", s.id);
+    Ok(vec![(format!("{dir}index.html"), html.into_bytes()), (format!("{dir}{}", s.file_name()), s.bytes())])
+}

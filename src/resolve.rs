@@ -1,0 +1,421 @@
+//! Resolution: citations checked against the sources' line index, notes
+//! numbered, claims collected, back-links computed. Pure: no I/O.
+//!
+//! Every citation is verified on every build. Work is per page (parallel) and
+//! then one linear pass builds the site-wide indexes, so the cost grows with
+//! the number of citations, never with pages x claims.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::cite::Citation;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{Piece, Shortcode};
+use crate::page::ParsedPage;
+use crate::roster::{self, Roster};
+use crate::source::{self, Source};
+use crate::text;
+
+/// Everything the loader read.
+pub struct Input {
+    pub config: Config,
+    pub sources: Vec<Source>,
+    /// Pages in reading order (weight, then path); file texts alongside.
+    pub pages: Vec<(ParsedPage, String)>,
+    pub roster: Option<Roster>,
+}
+
+/// A verified reference to source lines.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub source: usize,
+    pub first: usize,
+    pub last: usize,
+    pub quote: Option<String>,
+    /// Char range in the source text (after the BOM) of the matched quote.
+    pub matched: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum NoteKind {
+    /// Index into the page's citation groups.
+    Cite(usize),
+    Editorial(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub number: usize,
+    pub kind: NoteKind,
+    /// How many markers point at this note (>1 only for editorial notes).
+    pub refs: usize,
+}
+
+#[derive(Debug)]
+pub struct ResolvedPage {
+    pub page: ParsedPage,
+    pub notes: Vec<Note>,
+    /// Note number of each citation group, by group index.
+    pub group_note: Vec<usize>,
+    /// Verified references of each citation group.
+    pub group_refs: Vec<Vec<Ref>>,
+    /// Indexes of this page's claims in `Site::claims`.
+    pub claims: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub page: usize,
+    pub group: usize,
+    pub note: usize,
+    pub text: String,
+}
+
+/// What a cited line links back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Backlink {
+    Claim(usize),
+    /// Delegation index, member index.
+    Member(usize, usize),
+}
+
+/// A roster member's cite, verified, with the spelling found.
+#[derive(Debug, Clone)]
+pub struct MemberCite {
+    pub reference: Ref,
+    pub spelling: String,
+}
+
+#[derive(Debug)]
+pub struct ResolvedRoster {
+    pub roster: Roster,
+    /// `[delegation][member]` -> verified cites.
+    pub cites: Vec<Vec<Vec<MemberCite>>>,
+}
+
+pub struct Site {
+    pub config: Config,
+    pub sources: Vec<Source>,
+    pub pages: Vec<ResolvedPage>,
+    pub claims: Vec<Claim>,
+    /// Per source: line number -> what cites it, in reading order.
+    pub backlinks: Vec<BTreeMap<usize, Vec<Backlink>>>,
+    /// Per source: number of citations (page citations only).
+    pub citation_counts: Vec<usize>,
+    pub roster: Option<ResolvedRoster>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    pub fn citation_total(&self) -> usize {
+        self.citation_counts.iter().sum()
+    }
+}
+
+/// What a citation names, before the key is looked up.
+struct Cited<'a> {
+    key: &'a str,
+    first: u32,
+    last: u32,
+    quote: Option<&'a str>,
+    key_span: Range<usize>,
+    lines_span: Range<usize>,
+    quote_span: Option<Range<usize>>,
+}
+
+impl<'a> From<&'a Citation> for Cited<'a> {
+    fn from(c: &'a Citation) -> Self {
+        Cited {
+            key: &c.key,
+            first: c.first,
+            last: c.last,
+            quote: c.quote.as_deref(),
+            key_span: c.key_span.clone(),
+            lines_span: c.lines_span.clone(),
+            quote_span: c.quote_span.clone(),
+        }
+    }
+}
+
+struct Verifier<'a> {
+    sources: &'a [Source],
+    keys: &'a BTreeMap<String, usize>,
+}
+
+impl Verifier<'_> {
+    fn lookup(&self, c: &Cited, file: &str, text: &str) -> Result<usize, Diagnostic> {
+        if let Some(&i) = self.keys.get(c.key) {
+            return Ok(i);
+        }
+        let d = Diagnostic::at("E001", file, text, c.key_span.clone(), format!("unknown source `{}`", c.key));
+        Err(match text::did_you_mean(c.key, self.keys.keys().map(String::as_str)) {
+            Some(k) => d.with_help(format!("did you mean `{k}`?")),
+            None => d.with_help("cite a source by its id in sources/sources.toml, its file name or its file stem"),
+        })
+    }
+
+    /// Checks the line range; returns the source index.
+    fn lines(&self, c: &Cited, file: &str, text: &str) -> Result<usize, Diagnostic> {
+        let i = self.lookup(c, file, text)?;
+        let s = &self.sources[i];
+        let n = s.lines.len();
+        let at = |m: String| Diagnostic::at("E002", file, text, c.lines_span.clone(), m);
+        if c.first > c.last {
+            return Err(at(format!("line range {}-{} is reversed", c.first, c.last)).with_help(format!("write {}-{}", c.last, c.first)));
+        }
+        if c.first == 0 || c.last as usize > n {
+            let what = if c.first == c.last { format!("line {}", c.first) } else { format!("lines {}-{}", c.first, c.last) };
+            return Err(at(format!("{what} out of bounds: {} has {n} lines", s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
+        }
+        if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
+            let what = if c.first == c.last { format!("line {} is", c.first) } else { format!("lines {}-{} are", c.first, c.last) };
+            return Err(at(format!("{what} blank in {}", s.id)).with_help("cite the line that holds the words"));
+        }
+        Ok(i)
+    }
+
+    /// Full verification of a page citation (E001, E002, E003).
+    fn citation(&self, c: &Cited, file: &str, text: &str) -> Result<Ref, Diagnostic> {
+        let i = self.lines(c, file, text)?;
+        let s = &self.sources[i];
+        let (first, last) = (c.first as usize, c.last as usize);
+        let mut reference = Ref { source: i, first, last, quote: c.quote.map(str::to_string), matched: None };
+        let Some(quote) = c.quote else { return Ok(reference) };
+        let normalized = text::normalize_str(quote);
+        let parts = text::quote_parts(&normalized);
+        if let Some(m) = find_in_lines(s, first, last, &parts) {
+            reference.matched = Some(m);
+            return Ok(reference);
+        }
+        let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
+        let what = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
+        let d = Diagnostic::at("E003", file, text, span, format!("quote not found in {} {what}", s.id));
+        let width = last - first;
+        let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
+            .filter(|&l| l != first && find_in_lines(s, l, l + width, &parts).is_some())
+            .collect();
+        let help = match elsewhere.as_slice() {
+            [] => {
+                let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
+                format!("{} {what} reads: \"{}\"", s.id, text::ellipsize(&text::normalize_str(&shown.join(" ")), 120))
+            }
+            found => {
+                let lines: Vec<String> = found.iter().map(|l| if width == 0 { l.to_string() } else { format!("{l}-{}", l + width) }).collect();
+                let fix = format!("[@{}:{} \"{}\"]", c.key, lines[0], quote);
+                format!("the quote is in {} on line {}; cite it as {fix}", s.id, lines.join(", "))
+            }
+        };
+        Err(d.with_help(help))
+    }
+}
+
+/// Finds the quote parts in lines `first..=last` of `s`, joined by single
+/// spaces. Returns the char range in the source text.
+pub fn find_in_lines(s: &Source, first: usize, last: usize, parts: &[&str]) -> Option<Range<usize>> {
+    if parts.is_empty() {
+        return None;
+    }
+    if first == last {
+        let n = &s.normalized[first - 1];
+        let m = text::find_parts(&n.text, parts)?;
+        let base = s.line_chars[first - 1];
+        return Some(map_back(&n.text, &n.origin, m, base));
+    }
+    let mut joined = String::new();
+    let mut origin: Vec<u32> = Vec::new();
+    for l in first..=last {
+        let n = &s.normalized[l - 1];
+        if n.text.is_empty() {
+            continue;
+        }
+        let base = s.line_chars[l - 1] as u32;
+        if !joined.is_empty() {
+            joined.push(' ');
+            origin.push(base.saturating_sub(1));
+        }
+        joined.push_str(&n.text);
+        origin.extend(n.origin.iter().map(|o| o + base));
+    }
+    let m = text::find_parts(&joined, parts)?;
+    Some(map_back(&joined, &origin, m, 0))
+}
+
+fn map_back(text: &str, origin: &[u32], bytes: Range<usize>, base: usize) -> Range<usize> {
+    let start = text[..bytes.start].chars().count();
+    let end = start + text[bytes.clone()].chars().count();
+    origin[start] as usize + base..origin[end - 1] as usize + base + 1
+}
+
+/// Resolves one page: verification, note numbering.
+fn page(p: &ParsedPage, text: &str, v: &Verifier, has_roster: Option<&Roster>) -> (Vec<Note>, Vec<usize>, Vec<Vec<Ref>>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut group_refs = Vec::with_capacity(p.body.groups.len());
+    for g in &p.body.groups {
+        let mut refs = Vec::with_capacity(g.group.citations.len());
+        for c in &g.group.citations {
+            match v.citation(&c.into(), &p.file, text) {
+                Ok(r) => refs.push(r),
+                Err(d) => errors.push(d),
+            }
+        }
+        group_refs.push(refs);
+    }
+    let mut notes: Vec<Note> = Vec::new();
+    let mut group_note = vec![0; p.body.groups.len()];
+    let mut editorial: BTreeMap<&str, usize> = BTreeMap::new();
+    for piece in &p.body.pieces {
+        match piece {
+            Piece::Cite(g) => {
+                notes.push(Note { number: notes.len() + 1, kind: NoteKind::Cite(*g), refs: 1 });
+                group_note[*g] = notes.len();
+            }
+            Piece::FootnoteRef(label) => match editorial.get(label.as_str()) {
+                Some(&n) => notes[n - 1].refs += 1,
+                None => {
+                    notes.push(Note { number: notes.len() + 1, kind: NoteKind::Editorial(label.clone()), refs: 1 });
+                    editorial.insert(label, notes.len());
+                }
+            },
+            Piece::Shortcode(sc, span) => {
+                let problem = match (sc, has_roster) {
+                    (Shortcode::Delegations | Shortcode::Delegation { .. }, None) => Some(("this site has no content/delegations.toml".to_string(), "add content/delegations.toml (SPEC 4) or remove the shortcode".to_string())),
+                    (Shortcode::Delegation { id }, Some(r)) if !r.delegations.iter().any(|d| &d.id == id) => {
+                        let ids: Vec<&str> = r.delegations.iter().map(|d| d.id.as_str()).collect();
+                        Some((format!("unknown delegation `{id}`"), format!("delegations are: {}", ids.join(", "))))
+                    }
+                    _ => None,
+                };
+                if let Some((m, h)) = problem {
+                    errors.push(Diagnostic::at("E004", &p.file, text, span.clone(), m).with_help(h));
+                }
+            }
+            Piece::Event(_) => {}
+        }
+    }
+    (notes, group_note, group_refs, errors)
+}
+
+/// Verifies roster cites (E001, E002, E008) and records spellings.
+fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRoster {
+    let mut cites = Vec::new();
+    for d in &r.delegations {
+        let mut per_member = Vec::new();
+        for m in &d.members {
+            let mut found = Vec::new();
+            for rc in &m.cites {
+                let c = Cited { key: &rc.key, first: rc.first, last: rc.last, quote: None, key_span: rc.span.clone(), lines_span: rc.span.clone(), quote_span: None };
+                let i = match v.lines(&c, roster::FILE, &r.text) {
+                    Ok(i) => i,
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                };
+                let s = &v.sources[i];
+                let (first, last) = (rc.first as usize, rc.last as usize);
+                let spelled = std::iter::once(&m.name).chain(&m.variants).find_map(|name| {
+                    let normalized = text::normalize_str(name);
+                    find_in_lines(s, first, last, &[normalized.as_str()]).map(|range| (name.clone(), range))
+                });
+                match spelled {
+                    Some((spelling, range)) => found.push(MemberCite {
+                        reference: Ref { source: i, first, last, quote: Some(spelling.clone()), matched: Some(range) },
+                        spelling,
+                    }),
+                    None => {
+                        let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
+                        let what = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
+                        errors.push(
+                            Diagnostic::at("E008", roster::FILE, &r.text, rc.span.clone(), format!("{} is not named in {} {what}", m.name, s.id))
+                                .with_help(format!("{} {what} reads: \"{}\"; add the spelling it uses to `variants`", s.id, text::ellipsize(&text::normalize_str(&shown.join(" ")), 160))),
+                        );
+                    }
+                }
+            }
+            per_member.push(found);
+        }
+        cites.push(per_member);
+    }
+    ResolvedRoster { roster: r, cites }
+}
+
+/// Reserved URLs of generated pages.
+const GENERATED: [&str; 3] = ["sources/", "claims/", "delegations/"];
+
+pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
+    let Input { config, sources, pages, roster: raw_roster } = input;
+    let keys = source::key_index(&sources);
+    let v = Verifier { sources: &sources, keys: &keys };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+
+    // Page URLs must be unique, and must not take a generated page's place.
+    let mut urls: BTreeMap<&str, &str> = GENERATED.iter().map(|u| (*u, "a generated page")).collect();
+    for (p, text) in &pages {
+        if let Some(other) = urls.insert(&p.url, &p.file) {
+            let at = text.find("slug").filter(|_| p.front.slug.is_some()).unwrap_or(0);
+            errors.push(
+                Diagnostic::at("E007", &p.file, text, at..at + 3, format!("page URL /{} is also the URL of {other}", p.url))
+                    .with_help("give one of the pages a different `slug` or file name"),
+            );
+        }
+    }
+
+    let resolved: Vec<_> = pages.par_iter().map(|(p, text)| page(p, text, &v, raw_roster.as_ref())).collect();
+    let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
+
+    let mut claims = Vec::new();
+    let mut out_pages = Vec::with_capacity(pages.len());
+    let mut backlinks: Vec<BTreeMap<usize, Vec<Backlink>>> = vec![BTreeMap::new(); sources.len()];
+    let mut citation_counts = vec![0; sources.len()];
+    for (pi, ((p, text), (notes, group_note, group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
+        errors.extend(errs);
+        if p.body.groups.is_empty() && !p.front.uncited {
+            warnings.push(
+                Diagnostic::at("W002", &p.file, &text, 0..3, "page has no citation")
+                    .with_help("cite the sources of its facts, or set `uncited = true` in its front matter if it states none"),
+            );
+        }
+        errors.extend(p.body.errors.iter().cloned());
+        let start = claims.len();
+        for (g, refs) in group_refs.iter().enumerate() {
+            let claim = claims.len();
+            claims.push(Claim { page: pi, group: g, note: group_note[g], text: p.body.groups[g].claim.clone() });
+            for r in refs {
+                citation_counts[r.source] += 1;
+                for line in r.first..=r.last {
+                    let list = backlinks[r.source].entry(line).or_default();
+                    if list.last() != Some(&Backlink::Claim(claim)) {
+                        list.push(Backlink::Claim(claim));
+                    }
+                }
+            }
+        }
+        out_pages.push(ResolvedPage { page: p, notes, group_note, group_refs, claims: start..claims.len() });
+    }
+    if let Some(r) = &roster {
+        for (di, members) in r.cites.iter().enumerate() {
+            for (mi, cites) in members.iter().enumerate() {
+                for c in cites {
+                    for line in c.reference.first..=c.reference.last {
+                        backlinks[c.reference.source].entry(line).or_default().push(Backlink::Member(di, mi));
+                    }
+                }
+            }
+        }
+    }
+    let cited: BTreeSet<usize> = backlinks.iter().enumerate().filter(|(_, b)| !b.is_empty()).map(|(i, _)| i).collect();
+    for (i, s) in sources.iter().enumerate() {
+        if !cited.contains(&i) {
+            warnings.push(Diagnostic::file("W001", &format!("sources/{}", s.path), format!("source `{}` is never cited", s.id)).with_help("cite it from a page or a roster, or remove it"));
+        }
+    }
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    Ok(Site { config, sources, pages: out_pages, claims, backlinks, citation_counts, roster, warnings })
+}

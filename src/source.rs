@@ -1,0 +1,377 @@
+//! Sources (SPEC 2): the verbatim articles, their line index and metadata.
+//!
+//! A source is read once. Its lines are split and normalized here, once, so
+//! that verifying thousands of quotes never re-normalizes a whole file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::config::toml_diagnostic;
+use crate::diagnostic::Diagnostic;
+use crate::text::{self, Normalized};
+
+pub const MANIFEST: &str = "sources/sources.toml";
+const BOM: &str = "\u{FEFF}";
+
+/// Metadata from `sources.toml`; all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub retrieved: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Source {
+    /// Citation key used in URLs: the manifest `id`, or the file stem.
+    pub id: String,
+    /// Path below `sources/`, with `/` separators.
+    pub path: String,
+    pub meta: Meta,
+    pub has_entry: bool,
+    pub bom: bool,
+    /// The text after the byte-order mark.
+    pub text: String,
+    /// Byte range in `text` of each line, without `\r\n` / `\n`.
+    pub lines: Vec<Range<usize>>,
+    /// Char offset in `text` of the start of each line.
+    pub line_chars: Vec<usize>,
+    /// Each line normalized once (SPEC 3.2).
+    pub normalized: Vec<Normalized>,
+    pub sha256: String,
+    pub size: usize,
+}
+
+impl Source {
+    /// Builds a source from its bytes; the only error is invalid UTF-8 (E009).
+    pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
+        let rel = format!("sources/{path}");
+        let decoded = std::str::from_utf8(bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(bytes);
+            Diagnostic::at("E009", &rel, &lossy, at..at + 1, format!("source is not valid UTF-8: invalid byte at offset {at}"))
+                .with_help("sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256")
+        })?;
+        let (bom, text) = match decoded.strip_prefix(BOM) {
+            Some(rest) => (true, rest),
+            None => (false, decoded),
+        };
+        let lines = split_lines(text);
+        let mut line_chars = Vec::with_capacity(lines.len());
+        let mut chars = 0;
+        let mut prev = 0;
+        for r in &lines {
+            chars += text[prev..r.start].chars().count();
+            line_chars.push(chars);
+            prev = r.start;
+        }
+        let normalized = lines.iter().map(|r| text::normalize(&text[r.clone()])).collect();
+        Ok(Source {
+            id: stem(path).to_string(),
+            path: path.to_string(),
+            meta: Meta::default(),
+            has_entry: false,
+            bom,
+            text: text.to_string(),
+            lines,
+            line_chars,
+            normalized,
+            sha256: hex(&Sha256::digest(bytes)),
+            size: bytes.len(),
+        })
+    }
+
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// The exact bytes of the file, for the verbatim copy.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.size);
+        if self.bom {
+            out.extend_from_slice(BOM.as_bytes());
+        }
+        out.extend_from_slice(self.text.as_bytes());
+        out
+    }
+
+    /// Text of line `n` (1-based).
+    pub fn line(&self, n: usize) -> &str {
+        &self.text[self.lines[n - 1].clone()]
+    }
+
+    pub fn is_blank(&self, n: usize) -> bool {
+        self.normalized[n - 1].text.is_empty()
+    }
+
+    pub fn non_blank_lines(&self) -> usize {
+        self.normalized.iter().filter(|n| !n.text.is_empty()).count()
+    }
+
+    /// Title to show: the manifest's, else the first non-blank line.
+    pub fn title(&self) -> String {
+        if let Some(t) = &self.meta.title {
+            return t.clone();
+        }
+        let first = self.normalized.iter().find(|n| !n.text.is_empty()).map_or("", |n| n.text.as_str());
+        text::ellipsize(first, 90)
+    }
+
+    /// Keys that cite this source: id, file name, file stem (deduplicated).
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys = vec![self.id.as_str(), self.file_name(), stem(self.file_name())];
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+}
+
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".txt").unwrap_or(name)
+}
+
+/// Lines split at `\n`; a `\r` before it is not part of the line; a final
+/// line without a newline is a line; an empty file has no lines.
+pub fn split_lines(text: &str) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices('\n') {
+        let end = if text[..i].ends_with('\r') { i - 1 } else { i };
+        lines.push(start..end);
+        start = i + 1;
+    }
+    if start < text.len() {
+        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
+        lines.push(start..end);
+    }
+    lines
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Is `id` a valid citation key: `[a-z0-9][a-z0-9_-]*`?
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestFile {
+    #[serde(default)]
+    source: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    file: Spanned<String>,
+    id: Option<Spanned<String>>,
+    title: Option<String>,
+    publisher: Option<String>,
+    author: Option<String>,
+    published: Option<toml::value::Datetime>,
+    retrieved: Option<toml::value::Datetime>,
+    url: Option<String>,
+    sha256: Option<Spanned<String>>,
+    note: Option<String>,
+}
+
+/// The parsed manifest, with its text kept for positions in diagnostics.
+pub struct Manifest {
+    pub text: String,
+    entries: Vec<Entry>,
+}
+
+impl Manifest {
+    pub fn parse(text: String) -> Result<Manifest, Diagnostic> {
+        let file: ManifestFile = toml::from_str(&text).map_err(|e| toml_diagnostic("E006", MANIFEST, &text, &e))?;
+        Ok(Manifest { text, entries: file.source })
+    }
+
+    /// Paths (below `sources/`) the manifest names, for finding missing files.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.file.get_ref().as_str())
+    }
+}
+
+/// Applies the manifest to the sources found on disk and checks keys:
+/// E006 bad id, E007 duplicate key, E011 missing file, E012 path leaving
+/// `sources/`, E013 pin mismatch, W003 no entry.
+pub fn apply_manifest(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Diagnostic>) {
+    let by_path: BTreeMap<String, usize> = sources.iter().enumerate().map(|(i, s)| (s.path.clone(), i)).collect();
+    // Where each source's key was declared, for E007 positions.
+    let mut id_spans: BTreeMap<usize, Range<usize>> = BTreeMap::new();
+    if let Some(m) = manifest {
+        let at = |span: Range<usize>| span;
+        for entry in &m.entries {
+            let file = entry.file.get_ref();
+            let span = at(entry.file.span());
+            if file.starts_with('/') || file.starts_with('\\') || file.split(['/', '\\']).any(|p| p == "..") || file.contains(':') {
+                diags.push(
+                    Diagnostic::at("E012", MANIFEST, &m.text, span, format!("`{file}` leaves the sources/ folder"))
+                        .with_help("`file` is a path relative to sources/, without `..`"),
+                );
+                continue;
+            }
+            let Some(&i) = by_path.get(file.trim_start_matches("./")) else {
+                diags.push(
+                    Diagnostic::at("E011", MANIFEST, &m.text, span, format!("sources.toml names `{file}`, which does not exist"))
+                        .with_help("add the file under sources/ or remove the entry"),
+                );
+                continue;
+            };
+            let source = &mut sources[i];
+            if source.has_entry {
+                diags.push(Diagnostic::at("E007", MANIFEST, &m.text, span, format!("`{file}` has two entries in sources.toml")));
+                continue;
+            }
+            source.has_entry = true;
+            if let Some(id) = &entry.id {
+                if valid_id(id.get_ref()) {
+                    source.id = id.get_ref().clone();
+                    id_spans.insert(i, id.span());
+                } else {
+                    diags.push(
+                        Diagnostic::at("E006", MANIFEST, &m.text, id.span(), format!("invalid id `{}`", id.get_ref()))
+                            .with_help("an id is lower-case letters, digits, `_` and `-`, starting with a letter or digit"),
+                    );
+                }
+            }
+            if let Some(pin) = &entry.sha256 {
+                if !pin.get_ref().eq_ignore_ascii_case(&source.sha256) {
+                    diags.push(
+                        Diagnostic::at("E013", MANIFEST, &m.text, pin.span(), format!("sources/{} has changed: its SHA-256 differs from the pin", source.path))
+                            .with_help(format!("the file's SHA-256 is {}; if the change is intended, review it and update the pin", source.sha256)),
+                    );
+                }
+            }
+            source.meta = Meta {
+                title: entry.title.clone(),
+                publisher: entry.publisher.clone(),
+                author: entry.author.clone(),
+                published: entry.published.map(|d| d.to_string()),
+                retrieved: entry.retrieved.map(|d| d.to_string()),
+                url: entry.url.clone(),
+                note: entry.note.clone(),
+            };
+        }
+    }
+    for s in sources.iter().filter(|s| !s.has_entry) {
+        diags.push(
+            Diagnostic::file("W003", &format!("sources/{}", s.path), "source has no entry in sources/sources.toml")
+                .with_help(format!("add [[source]] with file = \"{}\" to give it an id, title and sha256 pin", s.path)),
+        );
+    }
+    // Keys must be unique across sources.
+    let mut owners: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        for key in s.keys() {
+            if let Some(&first) = owners.get(key) {
+                let message = format!("source key `{key}` is claimed by sources/{} and sources/{}", sources[first].path, s.path);
+                let d = match (manifest, id_spans.get(&i)) {
+                    (Some(m), Some(span)) => Diagnostic::at("E007", MANIFEST, &m.text, span.clone(), message),
+                    _ => Diagnostic::file("E007", &format!("sources/{}", s.path), message),
+                };
+                diags.push(d.with_help("give one of them a different `id` in sources/sources.toml"));
+            } else {
+                owners.insert(key, i);
+            }
+        }
+    }
+}
+
+/// Key -> source index, once keys are known to be unique.
+pub fn key_index(sources: &[Source]) -> BTreeMap<String, usize> {
+    let mut map = BTreeMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        for k in s.keys() {
+            map.entry(k.to_string()).or_insert(i);
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<&str> {
+        split_lines(s).into_iter().map(|r| &s[r]).collect()
+    }
+
+    #[test]
+    fn lines_split_at_newline_and_drop_cr() {
+        assert_eq!(texts("a\r\nb\nc"), ["a", "b", "c"]);
+        assert_eq!(texts("a\n\nb\n"), ["a", "", "b"]);
+        assert_eq!(texts(""), Vec::<&str>::new());
+        assert_eq!(texts("\n"), [""]);
+        assert_eq!(texts("x\r"), ["x"]);
+    }
+
+    #[test]
+    fn bom_is_skipped_for_lines_and_kept_in_bytes() {
+        let bytes = "\u{FEFF}first\nsecond".as_bytes();
+        let s = Source::from_bytes("a.txt", bytes).unwrap();
+        assert!(s.bom);
+        assert_eq!(s.line(1), "first");
+        assert_eq!(s.bytes(), bytes);
+        assert_eq!(s.size, bytes.len());
+    }
+
+    #[test]
+    fn blank_lines_are_only_white_space() {
+        let s = Source::from_bytes("a.txt", "x\n \u{00A0}\t\ny".as_bytes()).unwrap();
+        assert!(!s.is_blank(1));
+        assert!(s.is_blank(2));
+        assert_eq!(s.non_blank_lines(), 2);
+    }
+
+    #[test]
+    fn invalid_utf8_reports_the_byte_offset() {
+        let d = Source::from_bytes("x/bad.txt", b"ok\nab\xffcd").unwrap_err();
+        assert_eq!((d.code, d.file.as_str(), d.line, d.column), ("E009", "sources/x/bad.txt", 2, 3));
+        assert!(d.message.contains("offset 5"), "{}", d.message);
+    }
+
+    #[test]
+    fn sha256_is_of_the_exact_bytes() {
+        let s = Source::from_bytes("a.txt", b"abc").unwrap();
+        assert_eq!(s.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn keys_are_id_file_name_and_stem() {
+        let mut s = Source::from_bytes("sub/000_ab.txt", b"x").unwrap();
+        s.id = "jpost".into();
+        assert_eq!(s.keys(), ["000_ab", "000_ab.txt", "jpost"]);
+    }
+
+    #[test]
+    fn line_char_offsets_count_chars() {
+        let s = Source::from_bytes("a.txt", "é\r\nb".as_bytes()).unwrap();
+        assert_eq!(s.line_chars, vec![0, 3]);
+    }
+
+    #[test]
+    fn ids_are_validated() {
+        assert!(valid_id("newsmax"));
+        assert!(valid_id("0a_b-c"));
+        assert!(!valid_id("News"));
+        assert!(!valid_id("-x"));
+        assert!(!valid_id("a/b"));
+        assert!(!valid_id(""));
+    }
+}

@@ -1,0 +1,245 @@
+//! Text normalization and quote matching (SPEC 3.2).
+//!
+//! Editors retype quotes; outlets print curly quotes, non-breaking spaces and
+//! typographic dashes. Both sides of a comparison are normalized the same way
+//! so that only the words have to match. Matching stays case-sensitive: a
+//! quote is a claim about what a source printed.
+//!
+//! Everything here is pure and works on `&str`, so it is unit-tested on
+//! strings and benchmarked on its own.
+
+/// A normalized string plus, for every char of it, the char offset of the
+/// original character it came from. Offsets let a match be reported back in
+/// the source's own coordinates (for `TextPositionSelector`s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub text: String,
+    /// `origin[i]` is the char offset, in the original string, of normalized char `i`.
+    pub origin: Vec<u32>,
+}
+
+/// Maps one character to its normalized form. White space is handled by the caller.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+        other => other,
+    }
+}
+
+/// Normalizes `s`: runs of Unicode white space become one space, the ends are
+/// trimmed, and quote marks, primes and dashes are folded to ASCII.
+pub fn normalize(s: &str) -> Normalized {
+    let mut text = String::with_capacity(s.len());
+    let mut origin = Vec::with_capacity(s.len());
+    let mut pending_space: Option<u32> = None;
+    for (i, c) in s.chars().enumerate() {
+        let i = i as u32;
+        if c.is_whitespace() {
+            if !text.is_empty() && pending_space.is_none() {
+                pending_space = Some(i);
+            }
+            continue;
+        }
+        if let Some(at) = pending_space.take() {
+            text.push(' ');
+            origin.push(at);
+        }
+        text.push(fold_char(c));
+        origin.push(i);
+    }
+    Normalized { text, origin }
+}
+
+/// Normalized text only, for callers that do not need offsets.
+pub fn normalize_str(s: &str) -> String {
+    normalize(s).text
+}
+
+/// True when the line holds only Unicode white space (U+00A0 included).
+pub fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
+}
+
+/// Splits an already normalized quote at elision marks (`...`, `…`, `[...]`,
+/// `[…]`) into the parts that must occur in order. Empty parts are dropped.
+pub fn quote_parts(quote: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = quote;
+    loop {
+        let next = ["[...]", "[…]", "...", "…"]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, m.len())))
+            .min_by_key(|&(at, len)| (at, usize::MAX - len));
+        match next {
+            Some((at, len)) => {
+                parts.push(rest[..at].trim());
+                rest = &rest[at + len..];
+            }
+            None => {
+                parts.push(rest.trim());
+                break;
+            }
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// Finds the parts of a quote, in order, in `haystack` (both normalized).
+/// Returns the byte range in `haystack` from the start of the first part to
+/// the end of the last, or `None` when a part is missing or out of order.
+pub fn find_parts(haystack: &str, parts: &[&str]) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    let mut start = None;
+    for part in parts {
+        let at = from + haystack[from..].find(part)?;
+        start.get_or_insert(at);
+        from = at + part.len();
+    }
+    start.map(|s| s..from)
+}
+
+/// Case-sensitive, normalized, elision-aware search of `quote` in `haystack`.
+/// Both are raw (not yet normalized) strings.
+pub fn quote_occurs(haystack: &str, quote: &str) -> bool {
+    let quote = normalize_str(quote);
+    let parts = quote_parts(&quote);
+    !parts.is_empty() && find_parts(&normalize_str(haystack), &parts).is_some()
+}
+
+/// Levenshtein distance in chars, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within a small edit distance, if any.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Cuts `s` to at most `max` chars on a char boundary, adding `…` when cut.
+pub fn ellipsize(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((at, _)) => format!("{}…", s[..at].trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_runs_collapse_and_trim() {
+        assert_eq!(normalize_str("  a \t b\u{00A0}\u{00A0}c \n"), "a b c");
+    }
+
+    #[test]
+    fn nbsp_and_other_unicode_spaces_are_white_space() {
+        assert_eq!(normalize_str("a\u{2009}b\u{3000}c\u{202F}d"), "a b c d");
+        assert!(is_blank(" \u{00A0}\t\u{2003}"));
+        assert!(is_blank(""));
+        assert!(!is_blank(" x "));
+    }
+
+    #[test]
+    fn curly_quotes_primes_and_dashes_fold() {
+        assert_eq!(
+            normalize_str("\u{201C}it\u{2019}s\u{201D} \u{2018}x\u{2019} 5\u{2032}6\u{2033} a\u{2013}b\u{2014}c\u{2212}d\u{2010}e\u{2011}f\u{2012}g \u{201E}q\u{201F} \u{201A}r\u{201B}"),
+            "\"it's\" 'x' 5'6\" a-b-c-d-e-f-g \"q\" 'r'"
+        );
+    }
+
+    #[test]
+    fn origin_maps_back_to_original_chars() {
+        let n = normalize("  a\u{00A0} b");
+        assert_eq!(n.text, "a b");
+        assert_eq!(n.origin, vec![2, 3, 5]);
+    }
+
+    #[test]
+    fn matching_is_case_sensitive() {
+        assert!(quote_occurs("The United States will", "United States"));
+        assert!(!quote_occurs("The United States will", "united states"));
+    }
+
+    #[test]
+    fn matching_ignores_typography() {
+        let line = "described as a \u{201C}fusion mechanism,\u{201D} will\u{00A0}function";
+        assert!(quote_occurs(line, "a \"fusion mechanism,\" will function"));
+        assert!(quote_occurs("a\u{2014}b", "a-b"));
+        assert!(quote_occurs("a-b", "a\u{2013}b"));
+    }
+
+    #[test]
+    fn elisions_in_order_match() {
+        let line = "Israel was represented by Ambassador to Washington Yechiel Leiter, and others";
+        for q in [
+            "Israel was represented ... Yechiel Leiter",
+            "Israel was represented … Yechiel Leiter",
+            "Israel was represented [...] Yechiel Leiter",
+            "Israel was represented […] Yechiel Leiter",
+            "Israel…represented…others",
+        ] {
+            assert!(quote_occurs(line, q), "{q}");
+        }
+    }
+
+    #[test]
+    fn elisions_out_of_order_do_not_match() {
+        let line = "Israel was represented by Ambassador Yechiel Leiter";
+        assert!(!quote_occurs(line, "Yechiel Leiter ... Israel was represented"));
+    }
+
+    #[test]
+    fn quote_across_a_line_range_matches_joined_text() {
+        let joined = ["first line ends here", "second line begins"].join(" ");
+        assert!(quote_occurs(&joined, "ends here second line"));
+    }
+
+    #[test]
+    fn only_elision_marks_is_no_quote() {
+        assert!(!quote_occurs("anything", "..."));
+        assert!(quote_parts("[...]").is_empty());
+    }
+
+    #[test]
+    fn find_parts_reports_the_whole_span() {
+        assert_eq!(find_parts("abc def ghi", &["abc", "ghi"]), Some(0..11));
+        assert_eq!(find_parts("abc def ghi", &["def"]), Some(4..7));
+        assert_eq!(find_parts("abc def", &["def", "abc"]), None);
+    }
+
+    #[test]
+    fn suggestions_are_near_misses_only() {
+        let keys = ["newsmax", "jpost", "aljazeera"];
+        assert_eq!(did_you_mean("newsmx", keys), Some("newsmax"));
+        assert_eq!(did_you_mean("jpots", keys), Some("jpost"));
+        assert_eq!(did_you_mean("reuters", keys), None);
+    }
+
+    #[test]
+    fn ellipsize_cuts_on_char_boundaries() {
+        assert_eq!(ellipsize("héllo wörld", 5), "héllo…");
+        assert_eq!(ellipsize("short", 10), "short");
+    }
+}

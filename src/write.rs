@@ -1,0 +1,146 @@
+//! Writing the output: minify, stage, then swap in atomically.
+//!
+//! The build writes into a staging directory beside the output and swaps it
+//! in only when every file is written, so a failed build leaves the previous
+//! output untouched. It never deletes a directory it did not create: an
+//! output directory is recognised by the marker file the build puts in it.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use crate::render::Output;
+
+/// Marker file: holds no timestamp or path, so output stays byte-identical.
+pub const MARKER: &str = ".explainer-output";
+const MARKER_TEXT: &str = "This directory is written by `explainer build` and replaced on every build.\nFiles put here by hand are lost on the next build.\n";
+
+fn is_ours(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+}
+
+fn is_empty_dir(dir: &Path) -> Result<bool> {
+    Ok(fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_none())
+}
+
+/// Refuses an output path that exists and is not a build's output.
+pub fn check_output(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            bail!("output path {} exists and is not a directory; refusing to replace it", dir.display());
+        }
+        if !is_ours(dir) && !is_empty_dir(dir)? {
+            bail!(
+                "output directory {} is not empty and was not written by explainer (no {MARKER} file); refusing to replace it.\n  Choose another --output, or empty the directory yourself.",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A sibling path `.NAME.SUFFIX` of `dir`.
+fn sibling(dir: &Path, suffix: &str) -> Result<PathBuf> {
+    let name = dir.file_name().with_context(|| format!("output path {} has no folder name", dir.display()))?;
+    Ok(dir.with_file_name(format!(".{}.{suffix}", name.to_string_lossy())))
+}
+
+/// Removes a leftover staging or previous directory, but only one of ours.
+fn clear_leftover(path: &Path) -> Result<()> {
+    if path.exists() {
+        if !is_ours(path) {
+            bail!("{} exists and was not written by explainer; move it away and build again", path.display());
+        }
+        fs::remove_dir_all(path).with_context(|| format!("removing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Minifies HTML files when asked; other files pass through.
+pub fn minify(files: Vec<Output>) -> Vec<Output> {
+    let cfg = minify_html::Cfg { minify_css: true, keep_closing_tags: true, keep_html_and_head_opening_tags: true, ..minify_html::Cfg::new() };
+    files
+        .into_par_iter()
+        .map(|(path, bytes)| if path.ends_with(".html") { let m = minify_html::minify(&bytes, &cfg); (path, m) } else { (path, bytes) })
+        .collect()
+}
+
+/// Writes `files` into a fresh staging directory and swaps it in for `out`.
+pub fn atomically(out: &Path, files: &[Output]) -> Result<()> {
+    check_output(out)?;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let staging = sibling(out, "explainer-staging")?;
+    let previous = sibling(out, "explainer-previous")?;
+    clear_leftover(&staging)?;
+    clear_leftover(&previous)?;
+    fs::create_dir(&staging).with_context(|| format!("creating {}", staging.display()))?;
+    fs::write(staging.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
+    let dirs: BTreeSet<PathBuf> = files.iter().filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d))).collect();
+    for d in &dirs {
+        fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    let written: Result<()> = files.par_iter().try_for_each(|(p, bytes)| {
+        let path = staging.join(p);
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+    });
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out.exists() {
+        if is_ours(out) {
+            fs::rename(out, &previous).with_context(|| format!("moving the previous output {} aside", out.display()))?;
+        } else {
+            // Checked above: an empty directory.
+            fs::remove_dir(out).with_context(|| format!("removing the empty directory {}", out.display()))?;
+        }
+    }
+    fs::rename(&staging, out).with_context(|| format!("moving the new output into {}", out.display()))?;
+    if previous.exists() {
+        fs::remove_dir_all(&previous).with_context(|| format!("removing the previous output {}", previous.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_non_empty_dir_is_refused_and_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("precious.txt"), "keep me").unwrap();
+        let err = atomically(&out, &[("index.html".into(), b"x".to_vec())]).unwrap_err();
+        assert!(err.to_string().contains("refusing"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn output_is_replaced_whole_and_marked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        atomically(&out, &[("a/index.html".into(), b"one".to_vec()), ("old.txt".into(), b"o".to_vec())]).unwrap();
+        atomically(&out, &[("a/index.html".into(), b"two".to_vec())]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("old.txt").exists());
+        assert!(out.join(MARKER).is_file());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn empty_existing_dir_is_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        atomically(&out, &[("index.html".into(), b"x".to_vec())]).unwrap();
+        assert!(out.join("index.html").is_file());
+    }
+}
