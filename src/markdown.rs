@@ -188,7 +188,11 @@ impl<'t> Builder<'t> {
             );
             return;
         }
-        let claim = text::normalize_str(&self.claim);
+        // The text since the previous group starts with that group's trailing
+        // punctuation (". The statement…"); a claim starts at its first word.
+        let claim = text::normalize_str(&self.claim)
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | ')' | ']' | '!' | '?' | '—' | '–'))
+            .to_string();
         self.claim.clear();
         self.body.groups.push(CiteGroup { group, claim });
         let index = self.body.groups.len() - 1;
@@ -346,7 +350,7 @@ mod tests {
         assert_eq!(b.groups.len(), 2);
         assert_eq!(texts(&b), "The US will supervise it <0>. Then more <1>.");
         assert_eq!(b.groups[0].claim, "The US will supervise it");
-        assert_eq!(b.groups[1].claim, ". Then more");
+        assert_eq!(b.groups[1].claim, "Then more");
     }
 
     #[test]
