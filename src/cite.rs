@@ -29,7 +29,10 @@ pub struct Citation {
 impl Citation {
     /// Span of the whole citation, `@` to the end of the quote or lines.
     pub fn span(&self) -> Range<usize> {
-        let end = self.quote_span.as_ref().map_or(self.lines_span.end, |q| q.end);
+        let end = self
+            .quote_span
+            .as_ref()
+            .map_or(self.lines_span.end, |q| q.end);
         self.key_span.start - 1..end
     }
 }
@@ -49,12 +52,18 @@ pub struct SyntaxError {
 }
 
 fn is_key_char(c: char) -> bool {
-    !(c.is_whitespace() || matches!(c, ':' | ';' | '[' | ']' | '@' | '"' | '“' | '”' | '(' | ')' | ','))
+    !(c.is_whitespace()
+        || matches!(
+            c,
+            ':' | ';' | '[' | ']' | '@' | '"' | '“' | '”' | '(' | ')' | ','
+        ))
 }
 
 /// True when `s[at..]` starts a citation group: `[@`, a non-empty key, `:`.
 pub fn starts_group(s: &str, at: usize) -> bool {
-    let Some(rest) = s[at..].strip_prefix("[@") else { return false };
+    let Some(rest) = s[at..].strip_prefix("[@") else {
+        return false;
+    };
     let key_len = rest.find(|c: char| !is_key_char(c)).unwrap_or(rest.len());
     key_len > 0 && rest[key_len..].starts_with(':')
 }
@@ -101,7 +110,11 @@ impl Cursor<'_> {
         start..self.pos
     }
     fn error(&self, span: Range<usize>, message: impl Into<String>) -> SyntaxError {
-        SyntaxError { span, message: message.into(), help: None }
+        SyntaxError {
+            span,
+            message: message.into(),
+            help: None,
+        }
     }
     /// Error pointing at the current char (or the end of input).
     fn error_here(&self, message: impl Into<String>) -> SyntaxError {
@@ -110,7 +123,8 @@ impl Cursor<'_> {
     }
 }
 
-const SYNTAX_HELP: &str = "a citation group looks like [@key:3] or [@key:3-4 \"quoted words\"; @other:7]";
+const SYNTAX_HELP: &str =
+    "a citation group looks like [@key:3] or [@key:3-4 \"quoted words\"; @other:7]";
 
 /// Parses the group that starts at `at` (which must satisfy [`starts_group`]).
 pub fn parse_group(s: &str, at: usize) -> Result<Group, SyntaxError> {
@@ -119,20 +133,33 @@ pub fn parse_group(s: &str, at: usize) -> Result<Group, SyntaxError> {
     loop {
         cur.skip_ws();
         if !cur.eat('@') {
-            return Err(with_help(cur.error_here("expected `@` and a source key after `;`")));
+            return Err(with_help(
+                cur.error_here("expected `@` and a source key after `;`"),
+            ));
         }
         citations.push(parse_citation(&mut cur)?);
         cur.skip_ws();
         match cur.peek() {
             Some(']') => {
                 cur.bump();
-                return Ok(Group { span: at..cur.pos, citations });
+                return Ok(Group {
+                    span: at..cur.pos,
+                    citations,
+                });
             }
             Some(';') => {
                 cur.bump();
             }
-            None => return Err(with_help(cur.error(at..at + 2, "citation group is not closed with `]`"))),
-            Some(_) => return Err(with_help(cur.error_here("expected `;` or `]` after a citation"))),
+            None => {
+                return Err(with_help(
+                    cur.error(at..at + 2, "citation group is not closed with `]`"),
+                ))
+            }
+            Some(_) => {
+                return Err(with_help(
+                    cur.error_here("expected `;` or `]` after a citation"),
+                ))
+            }
         }
     }
 }
@@ -154,14 +181,27 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
         return Err(e);
     }
     if !cur.eat(':') {
-        return Err(with_help(cur.error_here(format!("expected `:` and a line number after `@{key}`"))));
+        return Err(with_help(cur.error_here(format!(
+            "expected `:` and a line number after `@{key}`"
+        ))));
     }
     let lines_start = cur.pos;
     let first = parse_number(cur)?;
-    let last = if cur.eat('-') { parse_number(cur)? } else { first };
+    let last = if cur.eat('-') {
+        parse_number(cur)?
+    } else {
+        first
+    };
     let lines_span = lines_start..cur.pos;
-    let mut citation =
-        Citation { key: key.to_string(), key_span, first, last, lines_span, quote: None, quote_span: None };
+    let mut citation = Citation {
+        key: key.to_string(),
+        key_span,
+        first,
+        last,
+        lines_span,
+        quote: None,
+        quote_span: None,
+    };
     let before_ws = cur.pos;
     cur.skip_ws();
     let close = match cur.peek() {
@@ -169,8 +209,13 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
         Some('“') => '”',
         _ => {
             cur.pos = before_ws;
-            if cur.peek().is_some_and(|c| !c.is_whitespace() && c != ';' && c != ']') {
-                return Err(with_help(cur.error_here("unexpected character after the line number")));
+            if cur
+                .peek()
+                .is_some_and(|c| !c.is_whitespace() && c != ';' && c != ']')
+            {
+                return Err(with_help(
+                    cur.error_here("unexpected character after the line number"),
+                ));
             }
             return Ok(citation);
         }
@@ -182,7 +227,9 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
         match cur.bump() {
             None => {
                 let mut e = cur.error(quote_start..quote_start + 1, "quote is not closed");
-                e.help = Some(format!("end the quote with {close}; write \\\" for a quote mark inside it"));
+                e.help = Some(format!(
+                    "end the quote with {close}; write \\\" for a quote mark inside it"
+                ));
                 return Err(e);
             }
             Some('\\') if cur.peek() == Some('"') => {
@@ -194,7 +241,9 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
         }
     }
     if quote.trim().is_empty() {
-        return Err(with_help(cur.error(quote_start..cur.pos, "the quote is empty")));
+        return Err(with_help(
+            cur.error(quote_start..cur.pos, "the quote is empty"),
+        ));
     }
     citation.quote = Some(quote);
     citation.quote_span = Some(quote_start..cur.pos);
@@ -204,7 +253,9 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
 fn parse_number(cur: &mut Cursor) -> Result<u32, SyntaxError> {
     let span = cur.take_while(|c| c.is_ascii_digit());
     if span.is_empty() {
-        return Err(with_help(cur.error_here("expected a line number (`3`) or range (`3-5`)")));
+        return Err(with_help(
+            cur.error_here("expected a line number (`3`) or range (`3-5`)"),
+        ));
     }
     cur.s[span.clone()]
         .parse()
@@ -233,7 +284,10 @@ mod tests {
         assert_eq!(g.span, 2..14);
         assert_eq!(g.citations.len(), 1);
         let c = &g.citations[0];
-        assert_eq!((c.key.as_str(), c.first, c.last, c.quote.as_deref()), ("newsmax", 3, 3, None));
+        assert_eq!(
+            (c.key.as_str(), c.first, c.last, c.quote.as_deref()),
+            ("newsmax", 3, 3, None)
+        );
         assert_eq!(c.key_span, 4..11);
         assert_eq!(c.lines_span, 12..13);
     }
@@ -249,7 +303,8 @@ mod tests {
 
     #[test]
     fn several_citations_with_curly_quotes_and_escapes() {
-        let g = group("[@newsmax:3; @jpost:2 “will supervise”;@a_b-c.txt:1 \"say \\\"hi\\\" now\"]");
+        let g =
+            group("[@newsmax:3; @jpost:2 “will supervise”;@a_b-c.txt:1 \"say \\\"hi\\\" now\"]");
         let keys: Vec<_> = g.citations.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, ["newsmax", "jpost", "a_b-c.txt"]);
         assert_eq!(g.citations[1].quote.as_deref(), Some("will supervise"));
@@ -264,7 +319,13 @@ mod tests {
 
     #[test]
     fn handles_and_emails_are_not_citations() {
-        for s in ["[@someone]", "[@someone ok]", "mail [@ x:1]", "[@:3]", "[@]"] {
+        for s in [
+            "[@someone]",
+            "[@someone ok]",
+            "mail [@ x:1]",
+            "[@:3]",
+            "[@]",
+        ] {
             let at = s.find("[@").unwrap();
             assert!(!starts_group(s, at), "{s}");
         }

@@ -39,17 +39,26 @@ fn default_output() -> String {
 impl Config {
     /// Parses `site.toml`; problems are E006 diagnostics at the offending key.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
-        let config: Config = toml::from_str(text).map_err(|e| toml_diagnostic("E006", FILE, text, &e))?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| toml_diagnostic("E006", FILE, text, &e))?;
         let mut problems = Vec::new();
-        if config.theme.is_empty() || config.theme.contains(['/', '\\']) || config.theme.contains("..") {
+        if config.theme.is_empty()
+            || config.theme.contains(['/', '\\'])
+            || config.theme.contains("..")
+        {
             problems.push("`theme` must be a folder name under themes/");
         }
         if !config.base_url.is_empty() && !config.base_url.contains("://") {
-            problems.push("`base_url` must be an absolute URL such as https://example.org/explainer/");
+            problems
+                .push("`base_url` must be an absolute URL such as https://example.org/explainer/");
         }
         match problems.first() {
             Some(p) => {
-                let key = if p.starts_with("`theme`") { "theme" } else { "base_url" };
+                let key = if p.starts_with("`theme`") {
+                    "theme"
+                } else {
+                    "base_url"
+                };
                 let at = text.find(key).unwrap_or(0);
                 Err(Diagnostic::at("E006", FILE, text, at..at + key.len(), *p))
             }
@@ -64,7 +73,12 @@ impl Config {
 }
 
 /// A TOML or serde error as a diagnostic at the span the parser reports.
-pub fn toml_diagnostic(code: &'static str, file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
+pub fn toml_diagnostic(
+    code: &'static str,
+    file: &str,
+    text: &str,
+    e: &toml::de::Error,
+) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let message = e.message().trim().to_string();
     let d = Diagnostic::at(code, file, text, span, format!("invalid {file}: {message}"));
@@ -84,7 +98,15 @@ mod tests {
     #[test]
     fn defaults_apply() {
         let c = Config::parse("title = \"T\"\n").unwrap();
-        assert_eq!((c.language.as_str(), c.theme.as_str(), c.minify, c.output_dir.as_str()), ("en", "default", true, "public"));
+        assert_eq!(
+            (
+                c.language.as_str(),
+                c.theme.as_str(),
+                c.minify,
+                c.output_dir.as_str()
+            ),
+            ("en", "default", true, "public")
+        );
         assert_eq!(c.base(), None);
     }
 

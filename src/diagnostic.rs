@@ -30,12 +30,16 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     /// The offending line and the char range of the marker on it.
-    excerpt: Option<(String, Range<usize>)>,
+    excerpt: Option<Box<(String, Range<usize>)>>,
 }
 
 impl Diagnostic {
     fn new(code: &'static str, file: &str, message: impl Into<String>) -> Self {
-        let severity = if code.starts_with('W') { Severity::Warning } else { Severity::Error };
+        let severity = if code.starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         Diagnostic {
             code,
             severity,
@@ -54,7 +58,13 @@ impl Diagnostic {
     }
 
     /// A problem at byte range `span` of `text`, the full content of `file`.
-    pub fn at(code: &'static str, file: &str, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn at(
+        code: &'static str,
+        file: &str,
+        text: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         let mut d = Self::new(code, file, message);
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -65,7 +75,7 @@ impl Diagnostic {
         let end = floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
         let col0 = d.column - 1;
         let width = text[start..end].chars().count().max(1);
-        d.excerpt = Some((line_text.to_string(), col0..col0 + width));
+        d.excerpt = Some(Box::new((line_text.to_string(), col0..col0 + width)));
         d
     }
 
@@ -90,8 +100,12 @@ impl Diagnostic {
             Severity::Warning => Level::Warning,
         };
         let mut message = level.title(&self.message).id(self.code);
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-        if let Some((line, cols)) = &self.excerpt {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        if let Some((line, cols)) = self.excerpt.as_deref() {
             let bytes = char_range_to_bytes(line, cols.clone());
             message = message.snippet(
                 Snippet::source(line)
@@ -136,7 +150,10 @@ fn char_range_to_bytes(s: &str, chars: Range<usize>) -> Range<usize> {
 
 /// Line (1-based) of a byte offset, for callers that only need the line.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..floor_char_boundary(text, offset.min(text.len()))].matches('\n').count() + 1
+    text[..floor_char_boundary(text, offset.min(text.len()))]
+        .matches('\n')
+        .count()
+        + 1
 }
 
 #[cfg(test)]
@@ -155,10 +172,19 @@ mod tests {
     fn renders_in_the_spec_format() {
         let text = "line one\nThe US will supervise it [@newsmax:3 \"will oversee\"].\n";
         let start = text.find("\"will").unwrap();
-        let d = Diagnostic::at("E003", "content/_index.md", text, start..start + 14, "quote not found in newsmax line 3")
-            .with_help("newsmax line 3 reads: \"Under the agreement\"");
+        let d = Diagnostic::at(
+            "E003",
+            "content/_index.md",
+            text,
+            start..start + 14,
+            "quote not found in newsmax line 3",
+        )
+        .with_help("newsmax line 3 reads: \"Under the agreement\"");
         let out = d.render(false);
-        assert!(out.starts_with("error[E003]: quote not found in newsmax line 3\n"), "{out}");
+        assert!(
+            out.starts_with("error[E003]: quote not found in newsmax line 3\n"),
+            "{out}"
+        );
         assert!(out.contains("--> content/_index.md:2:38"), "{out}");
         assert!(out.contains("2 | The US will supervise it"), "{out}");
         assert!(out.contains("^^^^^^^^^^^^^^"), "{out}");
@@ -169,7 +195,10 @@ mod tests {
     fn file_level_diagnostics_name_the_file() {
         let d = Diagnostic::file("W001", "sources/a.txt", "source never cited");
         let out = d.render(false);
-        assert!(out.starts_with("warning[W001]: source never cited"), "{out}");
+        assert!(
+            out.starts_with("warning[W001]: source never cited"),
+            "{out}"
+        );
         assert!(out.contains("--> sources/a.txt"), "{out}");
     }
 

@@ -38,7 +38,11 @@ pub struct Options {
 
 impl Options {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Options { root: root.into(), output: None, drafts: false }
+        Options {
+            root: root.into(),
+            output: None,
+            drafts: false,
+        }
     }
 }
 
@@ -126,7 +130,10 @@ fn stats(site: &resolve::Site, files: usize, started: Instant) -> Stats {
         sources: site.sources.len(),
         claims: site.claims.len(),
         citations: site.citation_total(),
-        roster_cites: site.roster.as_ref().map_or(0, |r| r.cites.iter().flatten().map(Vec::len).sum()),
+        roster_cites: site
+            .roster
+            .as_ref()
+            .map_or(0, |r| r.cites.iter().flatten().map(Vec::len).sum()),
         files,
         elapsed: started.elapsed(),
     }
@@ -137,18 +144,33 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut site, _theme) = verify(&opts.root, opts.drafts)?;
     let warnings = std::mem::take(&mut site.warnings);
-    Ok(Report { warnings, stats: stats(&site, 0, started), output: None })
+    Ok(Report {
+        warnings,
+        stats: stats(&site, 0, started),
+        output: None,
+    })
 }
 
 /// `explainer build`: verify, render, write atomically.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.drafts)?;
-    let output = opts.output.clone().unwrap_or_else(|| opts.root.join(&site.config.output_dir));
+    let output = opts
+        .output
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
     write::check_output(&output)?;
     let files = render::site(&site, &theme).map_err(|ds| Failure::Content(sorted(ds)))?;
-    let files = if site.config.minify { write::minify(files) } else { files };
+    let files = if site.config.minify {
+        write::minify(files)
+    } else {
+        files
+    };
     write::atomically(&output, &files)?;
     let warnings = std::mem::take(&mut site.warnings);
-    Ok(Report { warnings, stats: stats(&site, files.len(), started), output: Some(output) })
+    Ok(Report {
+        warnings,
+        stats: stats(&site, files.len(), started),
+        output: Some(output),
+    })
 }

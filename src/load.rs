@@ -27,11 +27,20 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<(PathBuf, String)>> {
     let mut out = Vec::new();
     for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        if !entry.file_type().is_file() || entry.path().extension().and_then(|e| e.to_str()) != Some(ext) {
+        if !entry.file_type().is_file()
+            || entry.path().extension().and_then(|e| e.to_str()) != Some(ext)
+        {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).expect("walkdir stays below its root");
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walkdir stays below its root");
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         out.push((entry.path().to_path_buf(), rel));
     }
     Ok(out)
@@ -45,7 +54,10 @@ fn read_to_string(path: &Path) -> Result<String> {
 pub fn config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config> {
     let path = root.join(config::FILE);
     if !path.is_file() {
-        bail!("no site.toml in {}: is this an explainer site? (use --root DIR to point at one)", root.display());
+        bail!(
+            "no site.toml in {}: is this an explainer site? (use --root DIR to point at one)",
+            root.display()
+        );
     }
     let text = read_to_string(&path)?;
     Ok(Config::parse(&text).unwrap_or_else(|d| {
@@ -66,7 +78,10 @@ fn sources(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Source>> {
                 // Keep the source (lossily) so its citations do not cascade into E001s.
                 Err(d) => {
                     let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                    (Source::from_bytes(rel, lossy.as_bytes()).expect("lossy text is UTF-8"), Some(d))
+                    (
+                        Source::from_bytes(rel, lossy.as_bytes()).expect("lossy text is UTF-8"),
+                        Some(d),
+                    )
                 }
             })
         })
@@ -93,9 +108,14 @@ fn sources(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Source>> {
     Ok(out)
 }
 
-fn pages(root: &Path, drafts: bool, diags: &mut Vec<Diagnostic>) -> Result<Vec<(ParsedPage, String)>> {
+fn pages(
+    root: &Path,
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<(ParsedPage, String)>> {
     let files = files_with_ext(&root.join("content"), "md")?;
-    let parsed: Vec<Result<Result<(ParsedPage, String), Vec<Diagnostic>>>> = files
+    type Parsed = std::result::Result<(ParsedPage, String), Vec<Diagnostic>>;
+    let parsed: Vec<Result<Parsed>> = files
         .par_iter()
         .map(|(path, rel)| {
             let text = read_to_string(path)?;
@@ -136,5 +156,10 @@ pub fn site(root: &Path, drafts: bool, diags: &mut Vec<Diagnostic>) -> Result<In
     let sources = sources(root, diags)?;
     let pages = pages(root, drafts, diags)?;
     let roster = roster(root, diags)?;
-    Ok(Input { config, sources, pages, roster })
+    Ok(Input {
+        config,
+        sources,
+        pages,
+        roster,
+    })
 }

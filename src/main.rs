@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use explainer::{Failure, Options, Report};
 
 #[derive(Parser)]
-#[command(name = "explainer", version, about = "Build annotated explainers whose every claim is verified against its source line")]
+#[command(
+    name = "explainer",
+    version,
+    about = "Build annotated explainers whose every claim is verified against its source line"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -63,7 +67,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     let (verb, result) = match cli.command {
-        Command::Build { root, output, drafts } => ("built", explainer::build(&Options { root, output, drafts })),
+        Command::Build {
+            root,
+            output,
+            drafts,
+        } => (
+            "built",
+            explainer::build(&Options {
+                root,
+                output,
+                drafts,
+            }),
+        ),
         Command::Check { root } => ("checked", explainer::check(&Options::new(root))),
     };
     match result {
@@ -79,7 +94,10 @@ fn main() -> ExitCode {
                 eprintln!("{}\n", d.render(color));
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: {errors} error{} found; nothing was written", if errors == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {errors} error{} found; nothing was written",
+                if errors == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
         Err(Failure::Io(e)) => {

@@ -77,14 +77,24 @@ struct Builder<'t> {
 fn starts_block(tag: &Tag) -> bool {
     matches!(
         tag,
-        Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_)
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::BlockQuote(_)
+            | Tag::FootnoteDefinition(_)
     )
 }
 
 fn ends_block(tag: &TagEnd) -> bool {
     matches!(
         tag,
-        TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition
     )
 }
 
@@ -125,7 +135,13 @@ impl<'t> Builder<'t> {
                     groups.push(shift(g, start));
                 }
                 Err(e) => {
-                    let mut d = Diagnostic::at("E004", self.file, self.text, e.span.start + start..e.span.end + start, format!("malformed citation: {}", e.message));
+                    let mut d = Diagnostic::at(
+                        "E004",
+                        self.file,
+                        self.text,
+                        e.span.start + start..e.span.end + start,
+                        format!("malformed citation: {}", e.message),
+                    );
                     if let Some(h) = e.help {
                         d = d.with_help(h);
                     }
@@ -171,7 +187,13 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn push_part(&mut self, event: &Event<'t>, range: &Range<usize>, part: Range<usize>, plain: bool) {
+    fn push_part(
+        &mut self,
+        event: &Event<'t>,
+        range: &Range<usize>,
+        part: Range<usize>,
+        plain: bool,
+    ) {
         if part == *range {
             self.push_event(event.clone());
         } else if plain {
@@ -191,7 +213,10 @@ impl<'t> Builder<'t> {
         // The text since the previous group starts with that group's trailing
         // punctuation (". The statement…"); a claim starts at its first word.
         let claim = text::normalize_str(&self.claim)
-            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | ')' | ']' | '!' | '?' | '—' | '–'))
+            .trim_start_matches(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '.' | ',' | ';' | ':' | ')' | ']' | '!' | '?' | '—' | '–')
+            })
             .to_string();
         self.claim.clear();
         self.body.groups.push(CiteGroup { group, claim });
@@ -203,14 +228,21 @@ impl<'t> Builder<'t> {
     fn shortcode(&mut self, range: &Range<usize>) -> bool {
         let raw = &self.text[range.clone()];
         let trimmed = raw.trim();
-        let Some(inner) = trimmed.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) else { return false };
+        let Some(inner) = trimmed
+            .strip_prefix("{{")
+            .and_then(|r| r.strip_suffix("}}"))
+        else {
+            return false;
+        };
         let lead = raw.len() - raw.trim_start().len();
         let at = range.start + lead;
         let span = at..at + trimmed.len();
         match parse_shortcode(inner.trim()) {
             Ok(sc) => self.push(Piece::Shortcode(sc, span)),
             Err((message, help)) => {
-                self.body.errors.push(Diagnostic::at("E004", self.file, self.text, span, message).with_help(help));
+                self.body.errors.push(
+                    Diagnostic::at("E004", self.file, self.text, span, message).with_help(help),
+                );
             }
         }
         true
@@ -230,27 +262,46 @@ fn shift(mut g: Group, by: usize) -> Group {
     g
 }
 
-const SHORTCODE_HELP: &str = "shortcodes are {{ delegations() }}, {{ delegation(id=\"…\") }} and {{ claims() }}";
+const SHORTCODE_HELP: &str =
+    "shortcodes are {{ delegations() }}, {{ delegation(id=\"…\") }} and {{ claims() }}";
 
 fn parse_shortcode(inner: &str) -> Result<Shortcode, (String, String)> {
     let err = |m: String| Err((m, SHORTCODE_HELP.to_string()));
-    let Some((name, rest)) = inner.split_once('(') else { return err(format!("malformed shortcode `{{{{ {inner} }}}}`")) };
-    let Some(args) = rest.trim_end().strip_suffix(')') else { return err(format!("shortcode `{}` is missing `)`", name.trim())) };
+    let Some((name, rest)) = inner.split_once('(') else {
+        return err(format!("malformed shortcode `{{{{ {inner} }}}}`"));
+    };
+    let Some(args) = rest.trim_end().strip_suffix(')') else {
+        return err(format!("shortcode `{}` is missing `)`", name.trim()));
+    };
     let name = name.trim();
     let args = args.trim();
     match name {
-        "delegations" | "claims" if args.is_empty() => Ok(if name == "claims" { Shortcode::Claims } else { Shortcode::Delegations }),
-        "delegations" | "claims" => err(format!("shortcode `{name}` takes no arguments, found `{args}`")),
+        "delegations" | "claims" if args.is_empty() => Ok(if name == "claims" {
+            Shortcode::Claims
+        } else {
+            Shortcode::Delegations
+        }),
+        "delegations" | "claims" => err(format!(
+            "shortcode `{name}` takes no arguments, found `{args}`"
+        )),
         "delegation" => {
             let value = args
                 .strip_prefix("id")
                 .map(str::trim_start)
                 .and_then(|r| r.strip_prefix('='))
                 .map(str::trim)
-                .and_then(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).or_else(|| v.strip_prefix('“').and_then(|v| v.strip_suffix('”'))));
+                .and_then(|v| {
+                    v.strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .or_else(|| v.strip_prefix('“').and_then(|v| v.strip_suffix('”')))
+                });
             match value {
-                Some(id) if !id.is_empty() && !id.contains('"') => Ok(Shortcode::Delegation { id: id.to_string() }),
-                _ => err(format!("shortcode `delegation` needs one argument id=\"…\", found `{args}`")),
+                Some(id) if !id.is_empty() && !id.contains('"') => {
+                    Ok(Shortcode::Delegation { id: id.to_string() })
+                }
+                _ => err(format!(
+                    "shortcode `delegation` needs one argument id=\"…\", found `{args}`"
+                )),
             }
         }
         other => err(format!("unknown shortcode `{other}`")),
@@ -345,7 +396,9 @@ mod tests {
 
     #[test]
     fn groups_are_lifted_out_of_text() {
-        let b = body("The US will supervise it [@newsmax:3 \"will supervise\"]. Then more [@jpost:2].\n");
+        let b = body(
+            "The US will supervise it [@newsmax:3 \"will supervise\"]. Then more [@jpost:2].\n",
+        );
         assert!(b.errors.is_empty(), "{:?}", b.errors);
         assert_eq!(b.groups.len(), 2);
         assert_eq!(texts(&b), "The US will supervise it <0>. Then more <1>.");
@@ -388,7 +441,10 @@ mod tests {
     fn quote_with_smart_punctuation_and_wrap() {
         let b = body("He said so [@a:1-2 \"it's a \\\"deal\\\"\nnow\"] today.\n");
         assert!(b.errors.is_empty(), "{:?}", b.errors);
-        assert_eq!(b.groups[0].group.citations[0].quote.as_deref(), Some("it's a \"deal\"\nnow"));
+        assert_eq!(
+            b.groups[0].group.citations[0].quote.as_deref(),
+            Some("it's a \"deal\"\nnow")
+        );
         assert_eq!(texts(&b), "He said so <0> today.");
     }
 
@@ -404,7 +460,11 @@ mod tests {
     #[test]
     fn footnotes_are_collected_and_referenced() {
         let b = body("Claim[^one] and again[^one].\n\n[^one]: An editorial note.\n");
-        let refs = b.pieces.iter().filter(|p| matches!(p, Piece::FootnoteRef(l) if l == "one")).count();
+        let refs = b
+            .pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::FootnoteRef(l) if l == "one"))
+            .count();
         assert_eq!(refs, 2);
         assert!(b.footnotes.contains_key("one"));
     }
@@ -420,13 +480,20 @@ mod tests {
     fn shortcodes() {
         let b = body("{{ delegations() }}\n\n{{ delegation(id=\"israel\") }}\n\n{{ claims() }}\n");
         assert!(b.errors.is_empty(), "{:?}", b.errors);
-        assert_eq!(texts(&b), "{Delegations}{Delegation { id: \"israel\" }}{Claims}");
+        assert_eq!(
+            texts(&b),
+            "{Delegations}{Delegation { id: \"israel\" }}{Claims}"
+        );
     }
 
     #[test]
     fn unknown_shortcode_is_e004_at_its_start() {
         let b = body("Intro.\n\n  {{ rosters() }}\n\n{{ delegation(name=\"x\") }}\n");
-        let pos: Vec<_> = b.errors.iter().map(|e| (e.code, e.line, e.column)).collect();
+        let pos: Vec<_> = b
+            .errors
+            .iter()
+            .map(|e| (e.code, e.line, e.column))
+            .collect();
         assert_eq!(pos, [("E004", 3, 3), ("E004", 5, 1)]);
         assert!(b.errors[0].message.contains("unknown shortcode `rosters`"));
     }

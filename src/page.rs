@@ -76,10 +76,15 @@ pub fn url_for(rel: &str, slug: Option<&str>) -> String {
 
 fn slug_problem(slug: &str) -> Option<(&'static str, &'static str)> {
     if slug.contains(['/', '\\']) || slug.contains("..") {
-        return Some(("E012", "a slug is one URL segment; `/`, `\\` and `..` would leave the page's folder"));
+        return Some((
+            "E012",
+            "a slug is one URL segment; `/`, `\\` and `..` would leave the page's folder",
+        ));
     }
     let ok = !slug.is_empty()
-        && slug.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && !slug.starts_with('.');
     (!ok).then_some(("E005", "a slug is letters, digits, `-`, `_` and `.`"))
 }
@@ -89,15 +94,29 @@ fn slug_problem(slug: &str) -> Option<(&'static str, &'static str)> {
 pub fn parse(file: &str, rel: &str, text: &str) -> Result<ParsedPage, Vec<Diagnostic>> {
     let Some((toml_text, toml_at, body_at)) = split_front_matter(text) else {
         let end = text.find('\n').unwrap_or(text.len());
-        return Err(vec![Diagnostic::at("E005", file, text, 0..end, "page has no front matter")
-            .with_help("start the page with a +++ line, then title = \"…\", then another +++ line")]);
+        return Err(vec![Diagnostic::at(
+            "E005",
+            file,
+            text,
+            0..end,
+            "page has no front matter",
+        )
+        .with_help(
+            "start the page with a +++ line, then title = \"…\", then another +++ line",
+        )]);
     };
     let front: FrontMatter = toml::from_str(toml_text).map_err(|e| {
         let mut d = toml_diagnostic("E005", file, toml_text, &e);
         let local = e.span().unwrap_or(0..0);
         let shifted = toml_at + local.start..toml_at + local.end;
         let help = d.help.take();
-        d = Diagnostic::at("E005", file, text, shifted, format!("invalid front matter: {}", e.message().trim()));
+        d = Diagnostic::at(
+            "E005",
+            file,
+            text,
+            shifted,
+            format!("invalid front matter: {}", e.message().trim()),
+        );
         if let Some(h) = help {
             d = d.with_help(h);
         }
@@ -106,12 +125,24 @@ pub fn parse(file: &str, rel: &str, text: &str) -> Result<ParsedPage, Vec<Diagno
     if let Some(slug) = &front.slug {
         if let Some((code, help)) = slug_problem(slug) {
             let at = text[..body_at].find("slug").unwrap_or(0);
-            return Err(vec![Diagnostic::at(code, file, text, at..at + 4, format!("invalid slug `{slug}`")).with_help(help)]);
+            return Err(vec![Diagnostic::at(
+                code,
+                file,
+                text,
+                at..at + 4,
+                format!("invalid slug `{slug}`"),
+            )
+            .with_help(help)]);
         }
     }
     let url = url_for(rel, front.slug.as_deref());
     let body = markdown::parse(file, text, body_at);
-    Ok(ParsedPage { file: file.to_string(), front, url, body })
+    Ok(ParsedPage {
+        file: file.to_string(),
+        front,
+        url,
+        body,
+    })
 }
 
 #[cfg(test)]
@@ -143,22 +174,42 @@ mod tests {
 
     #[test]
     fn toml_error_position_counts_the_opening_line() {
-        let e = parse("content/a.md", "a.md", "+++\ntitle = \"T\"\nweigth = 1\n+++\n").unwrap_err();
+        let e = parse(
+            "content/a.md",
+            "a.md",
+            "+++\ntitle = \"T\"\nweigth = 1\n+++\n",
+        )
+        .unwrap_err();
         assert_eq!((e[0].code, e[0].line, e[0].column), ("E005", 3, 1));
     }
 
     #[test]
     fn crlf_front_matter_parses() {
-        let p = parse("content/a.md", "a.md", "+++\r\ntitle = \"T\"\r\n+++\r\nHello\r\n").unwrap();
+        let p = parse(
+            "content/a.md",
+            "a.md",
+            "+++\r\ntitle = \"T\"\r\n+++\r\nHello\r\n",
+        )
+        .unwrap();
         assert_eq!(p.front.title, "T");
         assert_eq!(p.url, "a/");
     }
 
     #[test]
     fn bad_slugs_are_rejected() {
-        let e = parse("content/a.md", "a.md", "+++\ntitle = \"T\"\nslug = \"../x\"\n+++\n").unwrap_err();
+        let e = parse(
+            "content/a.md",
+            "a.md",
+            "+++\ntitle = \"T\"\nslug = \"../x\"\n+++\n",
+        )
+        .unwrap_err();
         assert_eq!((e[0].code, e[0].line), ("E012", 3));
-        let e = parse("content/a.md", "a.md", "+++\ntitle = \"T\"\nslug = \"a b\"\n+++\n").unwrap_err();
+        let e = parse(
+            "content/a.md",
+            "a.md",
+            "+++\ntitle = \"T\"\nslug = \"a b\"\n+++\n",
+        )
+        .unwrap_err();
         assert_eq!(e[0].code, "E005");
     }
 }

@@ -150,7 +150,13 @@ impl Verifier<'_> {
         if let Some(&i) = self.keys.get(c.key) {
             return Ok(i);
         }
-        let d = Diagnostic::at("E001", file, text, c.key_span.clone(), format!("unknown source `{}`", c.key));
+        let d = Diagnostic::at(
+            "E001",
+            file,
+            text,
+            c.key_span.clone(),
+            format!("unknown source `{}`", c.key),
+        );
         Err(match text::did_you_mean(c.key, self.keys.keys().map(String::as_str)) {
             Some(k) => d.with_help(format!("did you mean `{k}`?")),
             None => d.with_help("cite a source by its id in sources/sources.toml, its file name or its file stem"),
@@ -164,15 +170,25 @@ impl Verifier<'_> {
         let n = s.lines.len();
         let at = |m: String| Diagnostic::at("E002", file, text, c.lines_span.clone(), m);
         if c.first > c.last {
-            return Err(at(format!("line range {}-{} is reversed", c.first, c.last)).with_help(format!("write {}-{}", c.last, c.first)));
+            return Err(at(format!("line range {}-{} is reversed", c.first, c.last))
+                .with_help(format!("write {}-{}", c.last, c.first)));
         }
         if c.first == 0 || c.last as usize > n {
-            let what = if c.first == c.last { format!("line {}", c.first) } else { format!("lines {}-{}", c.first, c.last) };
+            let what = if c.first == c.last {
+                format!("line {}", c.first)
+            } else {
+                format!("lines {}-{}", c.first, c.last)
+            };
             return Err(at(format!("{what} out of bounds: {} has {n} lines", s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
         }
         if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
-            let what = if c.first == c.last { format!("line {} is", c.first) } else { format!("lines {}-{} are", c.first, c.last) };
-            return Err(at(format!("{what} blank in {}", s.id)).with_help("cite the line that holds the words"));
+            let what = if c.first == c.last {
+                format!("line {} is", c.first)
+            } else {
+                format!("lines {}-{} are", c.first, c.last)
+            };
+            return Err(at(format!("{what} blank in {}", s.id))
+                .with_help("cite the line that holds the words"));
         }
         Ok(i)
     }
@@ -182,8 +198,16 @@ impl Verifier<'_> {
         let i = self.lines(c, file, text)?;
         let s = &self.sources[i];
         let (first, last) = (c.first as usize, c.last as usize);
-        let mut reference = Ref { source: i, first, last, quote: c.quote.map(str::to_string), matched: None };
-        let Some(quote) = c.quote else { return Ok(reference) };
+        let mut reference = Ref {
+            source: i,
+            first,
+            last,
+            quote: c.quote.map(str::to_string),
+            matched: None,
+        };
+        let Some(quote) = c.quote else {
+            return Ok(reference);
+        };
         let normalized = text::normalize_str(quote);
         let parts = text::quote_parts(&normalized);
         if let Some(m) = find_in_lines(s, first, last, &parts) {
@@ -191,8 +215,18 @@ impl Verifier<'_> {
             return Ok(reference);
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
-        let what = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
-        let d = Diagnostic::at("E003", file, text, span, format!("quote not found in {} {what}", s.id));
+        let what = if first == last {
+            format!("line {first}")
+        } else {
+            format!("lines {first}-{last}")
+        };
+        let d = Diagnostic::at(
+            "E003",
+            file,
+            text,
+            span,
+            format!("quote not found in {} {what}", s.id),
+        );
         let width = last - first;
         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
             .filter(|&l| l != first && find_in_lines(s, l, l + width, &parts).is_some())
@@ -200,12 +234,29 @@ impl Verifier<'_> {
         let help = match elsewhere.as_slice() {
             [] => {
                 let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
-                format!("{} {what} reads: \"{}\"", s.id, text::ellipsize(&text::normalize_str(&shown.join(" ")), 120))
+                format!(
+                    "{} {what} reads: \"{}\"",
+                    s.id,
+                    text::ellipsize(&text::normalize_str(&shown.join(" ")), 120)
+                )
             }
             found => {
-                let lines: Vec<String> = found.iter().map(|l| if width == 0 { l.to_string() } else { format!("{l}-{}", l + width) }).collect();
+                let lines: Vec<String> = found
+                    .iter()
+                    .map(|l| {
+                        if width == 0 {
+                            l.to_string()
+                        } else {
+                            format!("{l}-{}", l + width)
+                        }
+                    })
+                    .collect();
                 let fix = format!("[@{}:{} \"{}\"]", c.key, lines[0], quote);
-                format!("the quote is in {} on line {}; cite it as {fix}", s.id, lines.join(", "))
+                format!(
+                    "the quote is in {} on line {}; cite it as {fix}",
+                    s.id,
+                    lines.join(", ")
+                )
             }
         };
         Err(d.with_help(help))
@@ -214,7 +265,12 @@ impl Verifier<'_> {
 
 /// Finds the quote parts in lines `first..=last` of `s`, joined by single
 /// spaces. Returns the char range in the source text.
-pub fn find_in_lines(s: &Source, first: usize, last: usize, parts: &[&str]) -> Option<Range<usize>> {
+pub fn find_in_lines(
+    s: &Source,
+    first: usize,
+    last: usize,
+    parts: &[&str],
+) -> Option<Range<usize>> {
     if parts.is_empty() {
         return None;
     }
@@ -250,7 +306,12 @@ fn map_back(text: &str, origin: &[u32], bytes: Range<usize>, base: usize) -> Ran
 }
 
 /// Resolves one page: verification, note numbering.
-fn page(p: &ParsedPage, text: &str, v: &Verifier, has_roster: Option<&Roster>) -> (Vec<Note>, Vec<usize>, Vec<Vec<Ref>>, Vec<Diagnostic>) {
+fn page(
+    p: &ParsedPage,
+    text: &str,
+    v: &Verifier,
+    has_roster: Option<&Roster>,
+) -> (Vec<Note>, Vec<usize>, Vec<Vec<Ref>>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut group_refs = Vec::with_capacity(p.body.groups.len());
     for g in &p.body.groups {
@@ -269,27 +330,44 @@ fn page(p: &ParsedPage, text: &str, v: &Verifier, has_roster: Option<&Roster>) -
     for piece in &p.body.pieces {
         match piece {
             Piece::Cite(g) => {
-                notes.push(Note { number: notes.len() + 1, kind: NoteKind::Cite(*g), refs: 1 });
+                notes.push(Note {
+                    number: notes.len() + 1,
+                    kind: NoteKind::Cite(*g),
+                    refs: 1,
+                });
                 group_note[*g] = notes.len();
             }
             Piece::FootnoteRef(label) => match editorial.get(label.as_str()) {
                 Some(&n) => notes[n - 1].refs += 1,
                 None => {
-                    notes.push(Note { number: notes.len() + 1, kind: NoteKind::Editorial(label.clone()), refs: 1 });
+                    notes.push(Note {
+                        number: notes.len() + 1,
+                        kind: NoteKind::Editorial(label.clone()),
+                        refs: 1,
+                    });
                     editorial.insert(label, notes.len());
                 }
             },
             Piece::Shortcode(sc, span) => {
                 let problem = match (sc, has_roster) {
-                    (Shortcode::Delegations | Shortcode::Delegation { .. }, None) => Some(("this site has no content/delegations.toml".to_string(), "add content/delegations.toml (SPEC 4) or remove the shortcode".to_string())),
-                    (Shortcode::Delegation { id }, Some(r)) if !r.delegations.iter().any(|d| &d.id == id) => {
+                    (Shortcode::Delegations | Shortcode::Delegation { .. }, None) => Some((
+                        "this site has no content/delegations.toml".to_string(),
+                        "add content/delegations.toml (SPEC 4) or remove the shortcode".to_string(),
+                    )),
+                    (Shortcode::Delegation { id }, Some(r))
+                        if !r.delegations.iter().any(|d| &d.id == id) =>
+                    {
                         let ids: Vec<&str> = r.delegations.iter().map(|d| d.id.as_str()).collect();
-                        Some((format!("unknown delegation `{id}`"), format!("delegations are: {}", ids.join(", "))))
+                        Some((
+                            format!("unknown delegation `{id}`"),
+                            format!("delegations are: {}", ids.join(", ")),
+                        ))
                     }
                     _ => None,
                 };
                 if let Some((m, h)) = problem {
-                    errors.push(Diagnostic::at("E004", &p.file, text, span.clone(), m).with_help(h));
+                    errors
+                        .push(Diagnostic::at("E004", &p.file, text, span.clone(), m).with_help(h));
                 }
             }
             Piece::Event(_) => {}
@@ -306,7 +384,15 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
         for m in &d.members {
             let mut found = Vec::new();
             for rc in &m.cites {
-                let c = Cited { key: &rc.key, first: rc.first, last: rc.last, quote: None, key_span: rc.span.clone(), lines_span: rc.span.clone(), quote_span: None };
+                let c = Cited {
+                    key: &rc.key,
+                    first: rc.first,
+                    last: rc.last,
+                    quote: None,
+                    key_span: rc.span.clone(),
+                    lines_span: rc.span.clone(),
+                    quote_span: None,
+                };
                 let i = match v.lines(&c, roster::FILE, &r.text) {
                     Ok(i) => i,
                     Err(e) => {
@@ -316,21 +402,44 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                 };
                 let s = &v.sources[i];
                 let (first, last) = (rc.first as usize, rc.last as usize);
-                let spelled = std::iter::once(&m.name).chain(&m.variants).find_map(|name| {
-                    let normalized = text::normalize_str(name);
-                    find_in_lines(s, first, last, &[normalized.as_str()]).map(|range| (name.clone(), range))
-                });
+                let spelled = std::iter::once(&m.name)
+                    .chain(&m.variants)
+                    .find_map(|name| {
+                        let normalized = text::normalize_str(name);
+                        find_in_lines(s, first, last, &[normalized.as_str()])
+                            .map(|range| (name.clone(), range))
+                    });
                 match spelled {
                     Some((spelling, range)) => found.push(MemberCite {
-                        reference: Ref { source: i, first, last, quote: Some(spelling.clone()), matched: Some(range) },
+                        reference: Ref {
+                            source: i,
+                            first,
+                            last,
+                            quote: Some(spelling.clone()),
+                            matched: Some(range),
+                        },
                         spelling,
                     }),
                     None => {
                         let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
-                        let what = if first == last { format!("line {first}") } else { format!("lines {first}-{last}") };
+                        let what = if first == last {
+                            format!("line {first}")
+                        } else {
+                            format!("lines {first}-{last}")
+                        };
                         errors.push(
-                            Diagnostic::at("E008", roster::FILE, &r.text, rc.span.clone(), format!("{} is not named in {} {what}", m.name, s.id))
-                                .with_help(format!("{} {what} reads: \"{}\"; add the spelling it uses to `variants`", s.id, text::ellipsize(&text::normalize_str(&shown.join(" ")), 160))),
+                            Diagnostic::at(
+                                "E008",
+                                roster::FILE,
+                                &r.text,
+                                rc.span.clone(),
+                                format!("{} is not named in {} {what}", m.name, s.id),
+                            )
+                            .with_help(format!(
+                                "{} {what} reads: \"{}\"; add the spelling it uses to `variants`",
+                                s.id,
+                                text::ellipsize(&text::normalize_str(&shown.join(" ")), 160)
+                            )),
                         );
                     }
                 }
@@ -346,32 +455,55 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
 const GENERATED: [&str; 3] = ["sources/", "claims/", "delegations/"];
 
 pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
-    let Input { config, sources, pages, roster: raw_roster } = input;
+    let Input {
+        config,
+        sources,
+        pages,
+        roster: raw_roster,
+    } = input;
     let keys = source::key_index(&sources);
-    let v = Verifier { sources: &sources, keys: &keys };
+    let v = Verifier {
+        sources: &sources,
+        keys: &keys,
+    };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
     // Page URLs must be unique, and must not take a generated page's place.
-    let mut urls: BTreeMap<&str, &str> = GENERATED.iter().map(|u| (*u, "a generated page")).collect();
+    let mut urls: BTreeMap<&str, &str> =
+        GENERATED.iter().map(|u| (*u, "a generated page")).collect();
     for (p, text) in &pages {
         if let Some(other) = urls.insert(&p.url, &p.file) {
-            let at = text.find("slug").filter(|_| p.front.slug.is_some()).unwrap_or(0);
+            let at = text
+                .find("slug")
+                .filter(|_| p.front.slug.is_some())
+                .unwrap_or(0);
             errors.push(
-                Diagnostic::at("E007", &p.file, text, at..at + 3, format!("page URL /{} is also the URL of {other}", p.url))
-                    .with_help("give one of the pages a different `slug` or file name"),
+                Diagnostic::at(
+                    "E007",
+                    &p.file,
+                    text,
+                    at..at + 3,
+                    format!("page URL /{} is also the URL of {other}", p.url),
+                )
+                .with_help("give one of the pages a different `slug` or file name"),
             );
         }
     }
 
-    let resolved: Vec<_> = pages.par_iter().map(|(p, text)| page(p, text, &v, raw_roster.as_ref())).collect();
+    let resolved: Vec<_> = pages
+        .par_iter()
+        .map(|(p, text)| page(p, text, &v, raw_roster.as_ref()))
+        .collect();
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
     let mut claims = Vec::new();
     let mut out_pages = Vec::with_capacity(pages.len());
     let mut backlinks: Vec<BTreeMap<usize, Vec<Backlink>>> = vec![BTreeMap::new(); sources.len()];
     let mut citation_counts = vec![0; sources.len()];
-    for (pi, ((p, text), (notes, group_note, group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
+    for (pi, ((p, text), (notes, group_note, group_refs, errs))) in
+        pages.into_iter().zip(resolved).enumerate()
+    {
         errors.extend(errs);
         if p.body.groups.is_empty() && !p.front.uncited {
             warnings.push(
@@ -383,7 +515,12 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
         let start = claims.len();
         for (g, refs) in group_refs.iter().enumerate() {
             let claim = claims.len();
-            claims.push(Claim { page: pi, group: g, note: group_note[g], text: p.body.groups[g].claim.clone() });
+            claims.push(Claim {
+                page: pi,
+                group: g,
+                note: group_note[g],
+                text: p.body.groups[g].claim.clone(),
+            });
             for r in refs {
                 citation_counts[r.source] += 1;
                 for line in r.first..=r.last {
@@ -394,28 +531,58 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
                 }
             }
         }
-        out_pages.push(ResolvedPage { page: p, notes, group_note, group_refs, claims: start..claims.len() });
+        out_pages.push(ResolvedPage {
+            page: p,
+            notes,
+            group_note,
+            group_refs,
+            claims: start..claims.len(),
+        });
     }
     if let Some(r) = &roster {
         for (di, members) in r.cites.iter().enumerate() {
             for (mi, cites) in members.iter().enumerate() {
                 for c in cites {
                     for line in c.reference.first..=c.reference.last {
-                        backlinks[c.reference.source].entry(line).or_default().push(Backlink::Member(di, mi));
+                        backlinks[c.reference.source]
+                            .entry(line)
+                            .or_default()
+                            .push(Backlink::Member(di, mi));
                     }
                 }
             }
         }
     }
-    let cited: BTreeSet<usize> = backlinks.iter().enumerate().filter(|(_, b)| !b.is_empty()).map(|(i, _)| i).collect();
+    let cited: BTreeSet<usize> = backlinks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !b.is_empty())
+        .map(|(i, _)| i)
+        .collect();
     for (i, s) in sources.iter().enumerate() {
         if !cited.contains(&i) {
-            warnings.push(Diagnostic::file("W001", &format!("sources/{}", s.path), format!("source `{}` is never cited", s.id)).with_help("cite it from a page or a roster, or remove it"));
+            warnings.push(
+                Diagnostic::file(
+                    "W001",
+                    &format!("sources/{}", s.path),
+                    format!("source `{}` is never cited", s.id),
+                )
+                .with_help("cite it from a page or a roster, or remove it"),
+            );
         }
     }
     if !errors.is_empty() {
         errors.extend(warnings);
         return Err(errors);
     }
-    Ok(Site { config, sources, pages: out_pages, claims, backlinks, citation_counts, roster, warnings })
+    Ok(Site {
+        config,
+        sources,
+        pages: out_pages,
+        claims,
+        backlinks,
+        citation_counts,
+        roster,
+        warnings,
+    })
 }

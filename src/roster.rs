@@ -102,32 +102,66 @@ fn parse_cite(value: &Spanned<String>, text: &str) -> Result<RosterCite, Diagnos
     // The string's content starts after its opening quote in the file.
     let content_at = span.start + 1;
     let wrapped = format!("[@{raw}]");
-    let to_file = |r: Range<usize>| (r.start + content_at).saturating_sub(2)..(r.end + content_at).saturating_sub(2);
-    let fail = |r: Range<usize>, m: String| Diagnostic::at("E004", FILE, text, r, m).with_help("a roster cite is KEY:LINES, e.g. \"newsmax:6\" or \"jpost:7-8\"");
+    let to_file = |r: Range<usize>| {
+        (r.start + content_at).saturating_sub(2)..(r.end + content_at).saturating_sub(2)
+    };
+    let fail = |r: Range<usize>, m: String| {
+        Diagnostic::at("E004", FILE, text, r, m)
+            .with_help("a roster cite is KEY:LINES, e.g. \"newsmax:6\" or \"jpost:7-8\"")
+    };
     if !cite::starts_group(&wrapped, 0) {
         return Err(fail(span, format!("malformed roster cite `{raw}`")));
     }
-    let group = cite::parse_group(&wrapped, 0).map_err(|e| fail(to_file(e.span), format!("malformed roster cite: {}", e.message)))?;
+    let group = cite::parse_group(&wrapped, 0).map_err(|e| {
+        fail(
+            to_file(e.span),
+            format!("malformed roster cite: {}", e.message),
+        )
+    })?;
     match group.citations.as_slice() {
-        [c] if c.quote.is_none() => Ok(RosterCite { key: c.key.clone(), first: c.first, last: c.last, span: to_file(c.key_span.start..c.lines_span.end) }),
-        _ => Err(fail(span, format!("malformed roster cite `{raw}`: one KEY:LINES, without a quote"))),
+        [c] if c.quote.is_none() => Ok(RosterCite {
+            key: c.key.clone(),
+            first: c.first,
+            last: c.last,
+            span: to_file(c.key_span.start..c.lines_span.end),
+        }),
+        _ => Err(fail(
+            span,
+            format!("malformed roster cite `{raw}`: one KEY:LINES, without a quote"),
+        )),
     }
 }
 
 impl Roster {
     /// Parses the roster file; every problem found is reported.
     pub fn parse(text: String) -> Result<Roster, Vec<Diagnostic>> {
-        let file: RosterFile = toml::from_str(&text).map_err(|e| vec![toml_diagnostic("E006", FILE, &text, &e)])?;
+        let file: RosterFile =
+            toml::from_str(&text).map_err(|e| vec![toml_diagnostic("E006", FILE, &text, &e)])?;
         let mut errors = Vec::new();
         let mut delegation_ids = BTreeSet::new();
         let mut delegations = Vec::new();
         for d in file.delegation {
             let id = d.id.get_ref().clone();
             if slugify(&id) != id || id.is_empty() {
-                errors.push(Diagnostic::at("E006", FILE, &text, d.id.span(), format!("invalid delegation id `{id}`")).with_help("ids are lower-case letters, digits and `-`"));
+                errors.push(
+                    Diagnostic::at(
+                        "E006",
+                        FILE,
+                        &text,
+                        d.id.span(),
+                        format!("invalid delegation id `{id}`"),
+                    )
+                    .with_help("ids are lower-case letters, digits and `-`"),
+                );
             }
             if !delegation_ids.insert(id.clone()) {
-                errors.push(Diagnostic::at("E007", FILE, &text, d.id.span(), format!("duplicate delegation id `{id}`")));
+                errors.push(Diagnostic::at(
+                    "E007",
+                    FILE,
+                    &text,
+                    d.id.span(),
+                    format!("duplicate delegation id `{id}`"),
+                ));
             }
             let mut member_ids = BTreeSet::new();
             let mut members = Vec::new();
@@ -138,8 +172,14 @@ impl Roster {
                 };
                 if !member_ids.insert(mid.clone()) {
                     errors.push(
-                        Diagnostic::at("E007", FILE, &text, mspan, format!("duplicate member `{mid}` in delegation `{id}`"))
-                            .with_help("each member appears once; list other spellings in `variants`"),
+                        Diagnostic::at(
+                            "E007",
+                            FILE,
+                            &text,
+                            mspan,
+                            format!("duplicate member `{mid}` in delegation `{id}`"),
+                        )
+                        .with_help("each member appears once; list other spellings in `variants`"),
                     );
                 }
                 let mut cites = Vec::new();
@@ -149,9 +189,19 @@ impl Roster {
                         Err(e) => errors.push(e),
                     }
                 }
-                members.push(Member { id: mid, name: m.name.into_inner(), role: m.role, variants: m.variants, cites });
+                members.push(Member {
+                    id: mid,
+                    name: m.name.into_inner(),
+                    role: m.role,
+                    variants: m.variants,
+                    cites,
+                });
             }
-            delegations.push(Delegation { id, name: d.name, members });
+            delegations.push(Delegation {
+                id,
+                name: d.name,
+                members,
+            });
         }
         if errors.is_empty() {
             Ok(Roster { text, delegations })
@@ -183,7 +233,10 @@ variants = ["Yechiel Leiter"]
         let m = &r.delegations[0].members[0];
         assert_eq!(m.id, "yechiel-leiter");
         assert_eq!(m.cites.len(), 2);
-        assert_eq!((m.cites[1].key.as_str(), m.cites[1].first, m.cites[1].last), ("jpost", 7, 8));
+        assert_eq!(
+            (m.cites[1].key.as_str(), m.cites[1].first, m.cites[1].last),
+            ("jpost", 7, 8)
+        );
         assert_eq!(&r.text[m.cites[0].span.clone()], "newsmax:6");
     }
 

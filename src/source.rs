@@ -57,8 +57,16 @@ impl Source {
         let decoded = std::str::from_utf8(bytes).map_err(|e| {
             let at = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes);
-            Diagnostic::at("E009", &rel, &lossy, at..at + 1, format!("source is not valid UTF-8: invalid byte at offset {at}"))
-                .with_help("sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256")
+            Diagnostic::at(
+                "E009",
+                &rel,
+                &lossy,
+                at..at + 1,
+                format!("source is not valid UTF-8: invalid byte at offset {at}"),
+            )
+            .with_help(
+                "sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256",
+            )
         })?;
         let (bom, text) = match decoded.strip_prefix(BOM) {
             Some(rest) => (true, rest),
@@ -73,7 +81,10 @@ impl Source {
             line_chars.push(chars);
             prev = r.start;
         }
-        let normalized = lines.iter().map(|r| text::normalize(&text[r.clone()])).collect();
+        let normalized = lines
+            .iter()
+            .map(|r| text::normalize(&text[r.clone()]))
+            .collect();
         Ok(Source {
             id: stem(path).to_string(),
             path: path.to_string(),
@@ -113,7 +124,10 @@ impl Source {
     }
 
     pub fn non_blank_lines(&self) -> usize {
-        self.normalized.iter().filter(|n| !n.text.is_empty()).count()
+        self.normalized
+            .iter()
+            .filter(|n| !n.text.is_empty())
+            .count()
     }
 
     /// Title to show: the manifest's, else the first non-blank line.
@@ -121,7 +135,11 @@ impl Source {
         if let Some(t) = &self.meta.title {
             return t.clone();
         }
-        let first = self.normalized.iter().find(|n| !n.text.is_empty()).map_or("", |n| n.text.as_str());
+        let first = self
+            .normalized
+            .iter()
+            .find(|n| !n.text.is_empty())
+            .map_or("", |n| n.text.as_str());
         text::ellipsize(first, 90)
     }
 
@@ -150,7 +168,11 @@ pub fn split_lines(text: &str) -> Vec<Range<usize>> {
         start = i + 1;
     }
     if start < text.len() {
-        let end = if text.ends_with('\r') { text.len() - 1 } else { text.len() };
+        let end = if text.ends_with('\r') {
+            text.len() - 1
+        } else {
+            text.len()
+        };
         lines.push(start..end);
     }
     lines
@@ -163,7 +185,9 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Is `id` a valid citation key: `[a-z0-9][a-z0-9_-]*`?
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
@@ -197,8 +221,12 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn parse(text: String) -> Result<Manifest, Diagnostic> {
-        let file: ManifestFile = toml::from_str(&text).map_err(|e| toml_diagnostic("E006", MANIFEST, &text, &e))?;
-        Ok(Manifest { text, entries: file.source })
+        let file: ManifestFile =
+            toml::from_str(&text).map_err(|e| toml_diagnostic("E006", MANIFEST, &text, &e))?;
+        Ok(Manifest {
+            text,
+            entries: file.source,
+        })
     }
 
     /// Paths (below `sources/`) the manifest names, for finding missing files.
@@ -210,8 +238,16 @@ impl Manifest {
 /// Applies the manifest to the sources found on disk and checks keys:
 /// E006 bad id, E007 duplicate key, E011 missing file, E012 path leaving
 /// `sources/`, E013 pin mismatch, W003 no entry.
-pub fn apply_manifest(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Diagnostic>) {
-    let by_path: BTreeMap<String, usize> = sources.iter().enumerate().map(|(i, s)| (s.path.clone(), i)).collect();
+pub fn apply_manifest(
+    sources: &mut [Source],
+    manifest: Option<&Manifest>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let by_path: BTreeMap<String, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.clone(), i))
+        .collect();
     // Where each source's key was declared, for E007 positions.
     let mut id_spans: BTreeMap<usize, Range<usize>> = BTreeMap::new();
     if let Some(m) = manifest {
@@ -219,23 +255,45 @@ pub fn apply_manifest(sources: &mut [Source], manifest: Option<&Manifest>, diags
         for entry in &m.entries {
             let file = entry.file.get_ref();
             let span = at(entry.file.span());
-            if file.starts_with('/') || file.starts_with('\\') || file.split(['/', '\\']).any(|p| p == "..") || file.contains(':') {
+            if file.starts_with('/')
+                || file.starts_with('\\')
+                || file.split(['/', '\\']).any(|p| p == "..")
+                || file.contains(':')
+            {
                 diags.push(
-                    Diagnostic::at("E012", MANIFEST, &m.text, span, format!("`{file}` leaves the sources/ folder"))
-                        .with_help("`file` is a path relative to sources/, without `..`"),
+                    Diagnostic::at(
+                        "E012",
+                        MANIFEST,
+                        &m.text,
+                        span,
+                        format!("`{file}` leaves the sources/ folder"),
+                    )
+                    .with_help("`file` is a path relative to sources/, without `..`"),
                 );
                 continue;
             }
             let Some(&i) = by_path.get(file.trim_start_matches("./")) else {
                 diags.push(
-                    Diagnostic::at("E011", MANIFEST, &m.text, span, format!("sources.toml names `{file}`, which does not exist"))
-                        .with_help("add the file under sources/ or remove the entry"),
+                    Diagnostic::at(
+                        "E011",
+                        MANIFEST,
+                        &m.text,
+                        span,
+                        format!("sources.toml names `{file}`, which does not exist"),
+                    )
+                    .with_help("add the file under sources/ or remove the entry"),
                 );
                 continue;
             };
             let source = &mut sources[i];
             if source.has_entry {
-                diags.push(Diagnostic::at("E007", MANIFEST, &m.text, span, format!("`{file}` has two entries in sources.toml")));
+                diags.push(Diagnostic::at(
+                    "E007",
+                    MANIFEST,
+                    &m.text,
+                    span,
+                    format!("`{file}` has two entries in sources.toml"),
+                ));
                 continue;
             }
             source.has_entry = true;
@@ -271,8 +329,15 @@ pub fn apply_manifest(sources: &mut [Source], manifest: Option<&Manifest>, diags
     }
     for s in sources.iter().filter(|s| !s.has_entry) {
         diags.push(
-            Diagnostic::file("W003", &format!("sources/{}", s.path), "source has no entry in sources/sources.toml")
-                .with_help(format!("add [[source]] with file = \"{}\" to give it an id, title and sha256 pin", s.path)),
+            Diagnostic::file(
+                "W003",
+                &format!("sources/{}", s.path),
+                "source has no entry in sources/sources.toml",
+            )
+            .with_help(format!(
+                "add [[source]] with file = \"{}\" to give it an id, title and sha256 pin",
+                s.path
+            )),
         );
     }
     // Keys must be unique across sources.
@@ -280,12 +345,18 @@ pub fn apply_manifest(sources: &mut [Source], manifest: Option<&Manifest>, diags
     for (i, s) in sources.iter().enumerate() {
         for key in s.keys() {
             if let Some(&first) = owners.get(key) {
-                let message = format!("source key `{key}` is claimed by sources/{} and sources/{}", sources[first].path, s.path);
+                let message = format!(
+                    "source key `{key}` is claimed by sources/{} and sources/{}",
+                    sources[first].path, s.path
+                );
                 let d = match (manifest, id_spans.get(&i)) {
-                    (Some(m), Some(span)) => Diagnostic::at("E007", MANIFEST, &m.text, span.clone(), message),
+                    (Some(m), Some(span)) => {
+                        Diagnostic::at("E007", MANIFEST, &m.text, span.clone(), message)
+                    }
                     _ => Diagnostic::file("E007", &format!("sources/{}", s.path), message),
                 };
-                diags.push(d.with_help("give one of them a different `id` in sources/sources.toml"));
+                diags
+                    .push(d.with_help("give one of them a different `id` in sources/sources.toml"));
             } else {
                 owners.insert(key, i);
             }
@@ -342,14 +413,20 @@ mod tests {
     #[test]
     fn invalid_utf8_reports_the_byte_offset() {
         let d = Source::from_bytes("x/bad.txt", b"ok\nab\xffcd").unwrap_err();
-        assert_eq!((d.code, d.file.as_str(), d.line, d.column), ("E009", "sources/x/bad.txt", 2, 3));
+        assert_eq!(
+            (d.code, d.file.as_str(), d.line, d.column),
+            ("E009", "sources/x/bad.txt", 2, 3)
+        );
         assert!(d.message.contains("offset 5"), "{}", d.message);
     }
 
     #[test]
     fn sha256_is_of_the_exact_bytes() {
         let s = Source::from_bytes("a.txt", b"abc").unwrap();
-        assert_eq!(s.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            s.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

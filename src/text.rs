@@ -126,7 +126,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The closest candidate within a small edit distance, if any.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -207,7 +210,10 @@ mod tests {
     #[test]
     fn elisions_out_of_order_do_not_match() {
         let line = "Israel was represented by Ambassador Yechiel Leiter";
-        assert!(!quote_occurs(line, "Yechiel Leiter ... Israel was represented"));
+        assert!(!quote_occurs(
+            line,
+            "Yechiel Leiter ... Israel was represented"
+        ));
     }
 
     #[test]

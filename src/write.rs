@@ -23,14 +23,20 @@ fn is_ours(dir: &Path) -> bool {
 }
 
 fn is_empty_dir(dir: &Path) -> Result<bool> {
-    Ok(fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_none())
+    Ok(fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .next()
+        .is_none())
 }
 
 /// Refuses an output path that exists and is not a build's output.
 pub fn check_output(dir: &Path) -> Result<()> {
     if dir.exists() {
         if !dir.is_dir() {
-            bail!("output path {} exists and is not a directory; refusing to replace it", dir.display());
+            bail!(
+                "output path {} exists and is not a directory; refusing to replace it",
+                dir.display()
+            );
         }
         if !is_ours(dir) && !is_empty_dir(dir)? {
             bail!(
@@ -44,7 +50,9 @@ pub fn check_output(dir: &Path) -> Result<()> {
 
 /// A sibling path `.NAME.SUFFIX` of `dir`.
 fn sibling(dir: &Path, suffix: &str) -> Result<PathBuf> {
-    let name = dir.file_name().with_context(|| format!("output path {} has no folder name", dir.display()))?;
+    let name = dir
+        .file_name()
+        .with_context(|| format!("output path {} has no folder name", dir.display()))?;
     Ok(dir.with_file_name(format!(".{}.{suffix}", name.to_string_lossy())))
 }
 
@@ -52,7 +60,10 @@ fn sibling(dir: &Path, suffix: &str) -> Result<PathBuf> {
 fn clear_leftover(path: &Path) -> Result<()> {
     if path.exists() {
         if !is_ours(path) {
-            bail!("{} exists and was not written by explainer; move it away and build again", path.display());
+            bail!(
+                "{} exists and was not written by explainer; move it away and build again",
+                path.display()
+            );
         }
         fs::remove_dir_all(path).with_context(|| format!("removing {}", path.display()))?;
     }
@@ -61,10 +72,22 @@ fn clear_leftover(path: &Path) -> Result<()> {
 
 /// Minifies HTML files when asked; other files pass through.
 pub fn minify(files: Vec<Output>) -> Vec<Output> {
-    let cfg = minify_html::Cfg { minify_css: true, keep_closing_tags: true, keep_html_and_head_opening_tags: true, ..minify_html::Cfg::new() };
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::new()
+    };
     files
         .into_par_iter()
-        .map(|(path, bytes)| if path.ends_with(".html") { let m = minify_html::minify(&bytes, &cfg); (path, m) } else { (path, bytes) })
+        .map(|(path, bytes)| {
+            if path.ends_with(".html") {
+                let m = minify_html::minify(&bytes, &cfg);
+                (path, m)
+            } else {
+                (path, bytes)
+            }
+        })
         .collect()
 }
 
@@ -79,8 +102,12 @@ pub fn atomically(out: &Path, files: &[Output]) -> Result<()> {
     clear_leftover(&staging)?;
     clear_leftover(&previous)?;
     fs::create_dir(&staging).with_context(|| format!("creating {}", staging.display()))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
-    let dirs: BTreeSet<PathBuf> = files.iter().filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d))).collect();
+    fs::write(staging.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
+    let dirs: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d)))
+        .collect();
     for d in &dirs {
         fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }
@@ -94,15 +121,19 @@ pub fn atomically(out: &Path, files: &[Output]) -> Result<()> {
     }
     if out.exists() {
         if is_ours(out) {
-            fs::rename(out, &previous).with_context(|| format!("moving the previous output {} aside", out.display()))?;
+            fs::rename(out, &previous)
+                .with_context(|| format!("moving the previous output {} aside", out.display()))?;
         } else {
             // Checked above: an empty directory.
-            fs::remove_dir(out).with_context(|| format!("removing the empty directory {}", out.display()))?;
+            fs::remove_dir(out)
+                .with_context(|| format!("removing the empty directory {}", out.display()))?;
         }
     }
-    fs::rename(&staging, out).with_context(|| format!("moving the new output into {}", out.display()))?;
+    fs::rename(&staging, out)
+        .with_context(|| format!("moving the new output into {}", out.display()))?;
     if previous.exists() {
-        fs::remove_dir_all(&previous).with_context(|| format!("removing the previous output {}", previous.display()))?;
+        fs::remove_dir_all(&previous)
+            .with_context(|| format!("removing the previous output {}", previous.display()))?;
     }
     Ok(())
 }
@@ -119,19 +150,32 @@ mod tests {
         fs::write(out.join("precious.txt"), "keep me").unwrap();
         let err = atomically(&out, &[("index.html".into(), b"x".to_vec())]).unwrap_err();
         assert!(err.to_string().contains("refusing"), "{err}");
-        assert_eq!(fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
+        assert_eq!(
+            fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep me"
+        );
     }
 
     #[test]
     fn output_is_replaced_whole_and_marked() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        atomically(&out, &[("a/index.html".into(), b"one".to_vec()), ("old.txt".into(), b"o".to_vec())]).unwrap();
+        atomically(
+            &out,
+            &[
+                ("a/index.html".into(), b"one".to_vec()),
+                ("old.txt".into(), b"o".to_vec()),
+            ],
+        )
+        .unwrap();
         atomically(&out, &[("a/index.html".into(), b"two".to_vec())]).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("old.txt").exists());
         assert!(out.join(MARKER).is_file());
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 

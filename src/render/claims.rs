@@ -71,7 +71,11 @@ struct ClaimsView {
 pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
     let c = &site.claims[claim];
     let url = site.pages[c.page].page.url.trim_end_matches('/');
-    let key = if url.is_empty() { "index".to_string() } else { url.replace('/', "-") };
+    let key = if url.is_empty() {
+        "index".to_string()
+    } else {
+        url.replace('/', "-")
+    };
     format!("c-{key}-{}", c.note)
 }
 
@@ -90,13 +94,25 @@ fn sources_of(site: &Site, claim: usize) -> Vec<usize> {
 fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &str) -> Row {
     let c = &site.claims[claim];
     let refs = &site.pages[c.page].group_refs[c.group];
-    let line_href = |source: usize, first: usize| format!("{root}{}index.html#L{first}", source_url(&site.sources[source].id));
+    let line_href = |source: usize, first: usize| {
+        format!(
+            "{root}{}index.html#L{first}",
+            source_url(&site.sources[source].id)
+        )
+    };
     let cells = columns
         .iter()
         .map(|&col| {
             refs.iter()
                 .filter(|r| r.source == col)
-                .map(|r| LineLink { href: line_href(col, r.first), lines: if r.first == r.last { r.first.to_string() } else { format!("{}–{}", r.first, r.last) } })
+                .map(|r| LineLink {
+                    href: line_href(col, r.first),
+                    lines: if r.first == r.last {
+                        r.first.to_string()
+                    } else {
+                        format!("{}–{}", r.first, r.last)
+                    },
+                })
                 .collect()
         })
         .collect();
@@ -106,14 +122,26 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
         anchor: format!("{anchor_page}#{id}"),
         id,
         href: claim_href(site, claim, root),
-        text: if c.text.is_empty() { "(citation at the start of its paragraph)".into() } else { text::ellipsize(&c.text, 240) },
+        text: if c.text.is_empty() {
+            "(citation at the start of its paragraph)".into()
+        } else {
+            text::ellipsize(&c.text, 240)
+        },
         page: site.pages[c.page].page.front.title.clone(),
         note: c.note,
         single: source_count == 1,
         source_count,
         refs: refs
             .iter()
-            .map(|r| RefView { href: line_href(r.source, r.first), label: format!("{} {}", site.sources[r.source].id, lines_label(r.first, r.last)), quote: r.quote.as_deref().map(text::normalize_str) })
+            .map(|r| RefView {
+                href: line_href(r.source, r.first),
+                label: format!(
+                    "{} {}",
+                    site.sources[r.source].id,
+                    lines_label(r.first, r.last)
+                ),
+                quote: r.quote.as_deref().map(text::normalize_str),
+            })
             .collect(),
         cells,
     }
@@ -125,12 +153,21 @@ fn columns(site: &Site, sources: &[usize], claims: &[usize], root: &str) -> Vec<
         .map(|&s| Column {
             label: site.sources[s].id.clone(),
             href: format!("{root}{}index.html", source_url(&site.sources[s].id)),
-            claims: claims.iter().filter(|&&c| sources_of(site, c).contains(&s)).count(),
+            claims: claims
+                .iter()
+                .filter(|&&c| sources_of(site, c).contains(&s))
+                .count(),
         })
         .collect()
 }
 
-fn view(site: &Site, claims: Range<usize>, root: &str, anchor_page: &str, all_sources: bool) -> ClaimsView {
+fn view(
+    site: &Site,
+    claims: Range<usize>,
+    root: &str,
+    anchor_page: &str,
+    all_sources: bool,
+) -> ClaimsView {
     let ids: Vec<usize> = claims.collect();
     let mut claims_per_source = vec![0; site.sources.len()];
     for &c in &ids {
@@ -141,11 +178,18 @@ fn view(site: &Site, claims: Range<usize>, root: &str, anchor_page: &str, all_so
     let cited: Vec<usize> = if all_sources {
         (0..site.sources.len()).collect()
     } else {
-        ids.iter().flat_map(|&c| sources_of(site, c)).collect::<BTreeSet<_>>().into_iter().collect()
+        ids.iter()
+            .flat_map(|&c| sources_of(site, c))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
     };
     let matrix = cited.len() <= MATRIX_MAX_SOURCES;
     let cols = if matrix { cited.clone() } else { Vec::new() };
-    let rows: Vec<Row> = ids.iter().map(|&c| row(site, c, &cols, root, anchor_page)).collect();
+    let rows: Vec<Row> = ids
+        .iter()
+        .map(|&c| row(site, c, &cols, root, anchor_page))
+        .collect();
     ClaimsView {
         total: rows.len(),
         single: rows.iter().filter(|r| r.single).count(),
@@ -153,7 +197,11 @@ fn view(site: &Site, claims: Range<usize>, root: &str, anchor_page: &str, all_so
         columns: columns(site, &cols, &ids, root),
         sources: cited
             .iter()
-            .map(|&s| PerSource { label: site.sources[s].id.clone(), href: format!("{root}{}index.html", source_url(&site.sources[s].id)), claims: claims_per_source[s] })
+            .map(|&s| PerSource {
+                label: site.sources[s].id.clone(),
+                href: format!("{root}{}index.html", source_url(&site.sources[s].id)),
+                claims: claims_per_source[s],
+            })
             .collect(),
         rows,
         pages: Vec::new(),
@@ -166,13 +214,31 @@ struct PageView<'a> {
     claims: ClaimsView,
 }
 
-pub(crate) fn page(site: &Site, theme: &Theme, chrome: &Chrome, script: bool) -> Result<Vec<Output>, Diagnostic> {
+pub(crate) fn page(
+    site: &Site,
+    theme: &Theme,
+    chrome: &Chrome,
+    script: bool,
+) -> Result<Vec<Output>, Diagnostic> {
     let url = "claims/";
     let root = root_of(url);
     let claims = view(site, 0..site.claims.len(), &root, "", true);
     let description = format!("Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.", claims.total, claims.single);
-    let view = PageView { base: chrome.base(url, "Claims", &description, "claims", meta::website(site), script), claims };
-    Ok(vec![(format!("{url}index.html"), theme.render("claims.html", &view)?.into_bytes())])
+    let view = PageView {
+        base: chrome.base(
+            url,
+            "Claims",
+            &description,
+            "claims",
+            meta::website(site),
+            script,
+        ),
+        claims,
+    };
+    Ok(vec![(
+        format!("{url}index.html"),
+        theme.render("claims.html", &view)?.into_bytes(),
+    )])
 }
 
 #[derive(Serialize)]
@@ -181,7 +247,17 @@ struct ShortcodeView {
 }
 
 /// The `{{ claims() }}` table for one page's claims.
-pub(crate) fn shortcode(site: &Site, theme: &Theme, root: &str, claims: Range<usize>) -> Result<String, Diagnostic> {
+pub(crate) fn shortcode(
+    site: &Site,
+    theme: &Theme,
+    root: &str,
+    claims: Range<usize>,
+) -> Result<String, Diagnostic> {
     let anchor_page = format!("{root}claims/index.html");
-    theme.render("shortcode_claims.html", &ShortcodeView { claims: view(site, claims, root, &anchor_page, false) })
+    theme.render(
+        "shortcode_claims.html",
+        &ShortcodeView {
+            claims: view(site, claims, root, &anchor_page, false),
+        },
+    )
 }

@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
-use super::{claims, encode_segment, highlight, meta, roster, root_of, source_url, Base, Chrome, Output, Theme};
+use super::{
+    claims, encode_segment, highlight, meta, root_of, roster, source_url, Base, Chrome, Output,
+    Theme,
+};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{Piece, Shortcode};
 use crate::resolve::{NoteKind, Ref, ResolvedPage, Site};
@@ -108,14 +111,22 @@ pub(crate) fn text_fragment(url: &str, quote: &str) -> String {
     match parts.as_slice() {
         [] => base.to_string(),
         [one] => format!("{base}#:~:text={}", encode_fragment_term(one)),
-        [first, .., last] => format!("{base}#:~:text={},{}", encode_fragment_term(first), encode_fragment_term(last)),
+        [first, .., last] => format!(
+            "{base}#:~:text={},{}",
+            encode_fragment_term(first),
+            encode_fragment_term(last)
+        ),
     }
 }
 
 /// The view of one verified reference, as seen from a page at `root`.
 pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
     let s = &site.sources[r.source];
-    let line_text = (r.first..=r.last).map(|l| s.line(l).trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
+    let line_text = (r.first..=r.last)
+        .map(|l| s.line(l).trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let (quoted, summary) = match &r.quote {
         Some(q) => (true, text::normalize_str(q)),
         None => (false, text::ellipsize(&text::normalize_str(&line_text), 90)),
@@ -153,12 +164,19 @@ struct Ids(BTreeSet<String>);
 
 impl Ids {
     fn new() -> Self {
-        Ids(["main", "toc-h", "notes-h"].iter().map(|s| s.to_string()).collect())
+        Ids(["main", "toc-h", "notes-h"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect())
     }
     fn claim(&mut self, text: &str) -> String {
         let mut base = slugify(text);
         // `r-3`, `n-3`, `d-…`, `m-…`, `c-…` belong to markers, notes, rosters and claims.
-        let reserved = |s: &str| s.len() >= 2 && s.as_bytes()[1] == b'-' && matches!(s.as_bytes()[0], b'r' | b'n' | b'd' | b'm' | b'c');
+        let reserved = |s: &str| {
+            s.len() >= 2
+                && s.as_bytes()[1] == b'-'
+                && matches!(s.as_bytes()[0], b'r' | b'n' | b'd' | b'm' | b'c')
+        };
         if base.is_empty() || reserved(&base) {
             base = format!("section-{base}").trim_end_matches('-').to_string();
         }
@@ -218,7 +236,9 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<Bo
             }
             Piece::Event(Event::End(TagEnd::CodeBlock)) => {
                 if let Some((lang, text)) = code.take() {
-                    events.push(Event::Html(CowStr::from(highlight::code_block(&lang, &text))));
+                    events.push(Event::Html(CowStr::from(highlight::code_block(
+                        &lang, &text,
+                    ))));
                 }
             }
             Piece::Event(Event::Text(t)) if code.is_some() => {
@@ -226,14 +246,27 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<Bo
                     text.push_str(t);
                 }
             }
-            Piece::Event(Event::Start(Tag::Heading { level, classes, attrs, .. })) => {
+            Piece::Event(Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            })) => {
                 let text = headings.get(heading).cloned().unwrap_or_default();
                 heading += 1;
                 let id = ids.claim(&text);
                 if *level == HeadingLevel::H2 {
-                    toc.push(TocEntry { id: id.clone(), text: text.clone() });
+                    toc.push(TocEntry {
+                        id: id.clone(),
+                        text: text.clone(),
+                    });
                 }
-                events.push(Event::Start(Tag::Heading { level: *level, id: Some(CowStr::from(id)), classes: classes.clone(), attrs: attrs.clone() }));
+                events.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
             }
             Piece::Event(Event::Start(Tag::Table(a))) => {
                 events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
@@ -256,7 +289,11 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<Bo
                 events.push(Event::InlineHtml(CowStr::from(marker(n, 1))));
             }
             Piece::FootnoteRef(label) => {
-                let n = rp.notes.iter().find(|note| matches!(&note.kind, NoteKind::Editorial(l) if l == label)).map_or(0, |note| note.number);
+                let n = rp
+                    .notes
+                    .iter()
+                    .find(|note| matches!(&note.kind, NoteKind::Editorial(l) if l == label))
+                    .map_or(0, |note| note.number);
                 let k = match editorial_seen.iter_mut().find(|(num, _)| *num == n) {
                     Some((_, k)) => {
                         *k += 1;
@@ -272,8 +309,12 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<Bo
             Piece::Shortcode(sc, _) => {
                 let html = match sc {
                     Shortcode::Delegations => roster::shortcode(ctx.site, ctx.theme, root, None)?,
-                    Shortcode::Delegation { id } => roster::shortcode(ctx.site, ctx.theme, root, Some(id))?,
-                    Shortcode::Claims => claims::shortcode(ctx.site, ctx.theme, root, rp.claims.clone())?,
+                    Shortcode::Delegation { id } => {
+                        roster::shortcode(ctx.site, ctx.theme, root, Some(id))?
+                    }
+                    Shortcode::Claims => {
+                        claims::shortcode(ctx.site, ctx.theme, root, rp.claims.clone())?
+                    }
                 };
                 events.push(Event::Html(CowStr::from(html)));
             }
@@ -281,7 +322,11 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<Bo
     }
     let mut out = String::with_capacity(pieces.len() * 16);
     html::push_html(&mut out, events.into_iter());
-    Ok(BodyOut { html: out, toc, excerpt: text::ellipsize(&text::normalize_str(&excerpt), 155) })
+    Ok(BodyOut {
+        html: out,
+        toc,
+        excerpt: text::ellipsize(&text::normalize_str(&excerpt), 155),
+    })
 }
 
 /// Renders editorial footnote pieces (no citations inside them).
@@ -303,26 +348,60 @@ fn notes(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Vec<NoteView> {
             let backs = (1..=note.refs)
                 .map(|k| BackView {
                     target: ref_id(n, k),
-                    label: if note.refs == 1 { format!("Back to reference {n}") } else { format!("Back to reference {n}, use {k}") },
+                    label: if note.refs == 1 {
+                        format!("Back to reference {n}")
+                    } else {
+                        format!("Back to reference {n}, use {k}")
+                    },
                     ordinal: (note.refs > 1).then_some(k),
                 })
                 .collect();
             let (editorial, cites) = match &note.kind {
-                NoteKind::Cite(g) => (None, rp.group_refs[*g].iter().map(|r| cite_view(ctx.site, r, root)).collect()),
-                NoteKind::Editorial(label) => (Some(rp.page.body.footnotes.get(label).map(|p| editorial_html(p)).unwrap_or_default()), Vec::new()),
+                NoteKind::Cite(g) => (
+                    None,
+                    rp.group_refs[*g]
+                        .iter()
+                        .map(|r| cite_view(ctx.site, r, root))
+                        .collect(),
+                ),
+                NoteKind::Editorial(label) => (
+                    Some(
+                        rp.page
+                            .body
+                            .footnotes
+                            .get(label)
+                            .map(|p| editorial_html(p))
+                            .unwrap_or_default(),
+                    ),
+                    Vec::new(),
+                ),
             };
-            NoteView { id: format!("n-{n}"), editorial, cites, backs }
+            NoteView {
+                id: format!("n-{n}"),
+                editorial,
+                cites,
+                backs,
+            }
         })
         .collect()
 }
 
 /// Renders content page `i`.
-pub(crate) fn page(ctx: &Ctx, chrome: &Chrome, i: usize, script: bool) -> Result<Output, Diagnostic> {
+pub(crate) fn page(
+    ctx: &Ctx,
+    chrome: &Chrome,
+    i: usize,
+    script: bool,
+) -> Result<Output, Diagnostic> {
     let rp = &ctx.site.pages[i];
     let p = &rp.page;
     let root = root_of(&p.url);
     let body = body(ctx, rp, &p.body.pieces, &root)?;
-    let description = p.front.description.clone().unwrap_or_else(|| body.excerpt.clone());
+    let description = p
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| body.excerpt.clone());
     let date = p.front.date.map(|d| d.to_string());
     let json_ld = meta::news_article(ctx.site, rp, &description, date.as_deref());
     let kind = if p.url.is_empty() { "home" } else { "page" };
@@ -341,7 +420,12 @@ pub(crate) fn page(ctx: &Ctx, chrome: &Chrome, i: usize, script: bool) -> Result
     let template = p.front.template.as_deref().unwrap_or("page.html");
     let html = ctx.theme.render(template, &view).map_err(|d| {
         if d.message.contains("not found") && d.message.contains(template) {
-            Diagnostic::file("E010", &p.file, format!("template `{template}` (from front matter) does not exist")).with_help("templates live in themes/NAME/templates/; the default is page.html")
+            Diagnostic::file(
+                "E010",
+                &p.file,
+                format!("template `{template}` (from front matter) does not exist"),
+            )
+            .with_help("templates live in themes/NAME/templates/; the default is page.html")
         } else {
             d
         }
@@ -353,7 +437,14 @@ pub(crate) fn page(ctx: &Ctx, chrome: &Chrome, i: usize, script: bool) -> Result
 pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
     let c = &site.claims[claim];
     let url = &site.pages[c.page].page.url;
-    format!("{root}{}index.html#r-{}", url.split('/').map(encode_segment).collect::<Vec<_>>().join("/"), c.note)
+    format!(
+        "{root}{}index.html#r-{}",
+        url.split('/')
+            .map(encode_segment)
+            .collect::<Vec<_>>()
+            .join("/"),
+        c.note
+    )
 }
 
 #[cfg(test)]
@@ -362,8 +453,14 @@ mod tests {
 
     #[test]
     fn text_fragments_encode_syntax_characters() {
-        assert_eq!(text_fragment("https://x.org/a", "joint-fusion, now & then"), "https://x.org/a#:~:text=joint%2Dfusion%2C%20now%20%26%20then");
-        assert_eq!(text_fragment("https://x.org/a#old", "start ... end"), "https://x.org/a#:~:text=start,end");
+        assert_eq!(
+            text_fragment("https://x.org/a", "joint-fusion, now & then"),
+            "https://x.org/a#:~:text=joint%2Dfusion%2C%20now%20%26%20then"
+        );
+        assert_eq!(
+            text_fragment("https://x.org/a#old", "start ... end"),
+            "https://x.org/a#:~:text=start,end"
+        );
     }
 
     #[test]
@@ -378,7 +475,10 @@ mod tests {
 
     #[test]
     fn markers_link_to_notes() {
-        assert_eq!(marker(3, 1), "<sup class=\"note-ref\" id=\"r-3\"><a href=\"#n-3\" aria-label=\"Note 3\">3</a></sup>");
+        assert_eq!(
+            marker(3, 1),
+            "<sup class=\"note-ref\" id=\"r-3\"><a href=\"#n-3\" aria-label=\"Note 3\">3</a></sup>"
+        );
         assert!(marker(4, 2).contains("id=\"r-4-2\""));
     }
 }

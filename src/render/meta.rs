@@ -37,7 +37,12 @@ fn organization(s: &Source) -> Value {
     }
 }
 
-pub(crate) fn news_article(site: &Site, rp: &ResolvedPage, description: &str, date: Option<&str>) -> Value {
+pub(crate) fn news_article(
+    site: &Site,
+    rp: &ResolvedPage,
+    description: &str,
+    date: Option<&str>,
+) -> Value {
     let root = root_of(&rp.page.url);
     let mut cited: Vec<usize> = rp.group_refs.iter().flatten().map(|r| r.source).collect();
     cited.sort_unstable();
@@ -88,7 +93,11 @@ pub(crate) fn source_work(site: &Site, i: usize) -> Value {
             "sha256": s.sha256,
         },
     });
-    for (key, value) in [("author", &s.meta.author), ("datePublished", &s.meta.published), ("isBasedOn", &s.meta.url)] {
+    for (key, value) in [
+        ("author", &s.meta.author),
+        ("datePublished", &s.meta.published),
+        ("isBasedOn", &s.meta.url),
+    ] {
         if let Some(x) = value {
             v[key] = json!(x);
         }
@@ -122,7 +131,11 @@ fn selectors(s: &Source, chars: &[char], r: &Ref) -> Value {
 
 /// Every page citation and roster cite as a W3C Web Annotation.
 fn annotations(site: &Site) -> Value {
-    let chars: Vec<Vec<char>> = site.sources.iter().map(|s| s.text.chars().collect()).collect();
+    let chars: Vec<Vec<char>> = site
+        .sources
+        .iter()
+        .map(|s| s.text.chars().collect())
+        .collect();
     let target = |r: &Ref| {
         let s = &site.sources[r.source];
         json!({ "source": link(site, "", &verbatim_path(s)), "selector": selectors(s, &chars[r.source], r) })
@@ -130,7 +143,10 @@ fn annotations(site: &Site) -> Value {
     let mut items = Vec::new();
     for (ci, claim) in site.claims.iter().enumerate() {
         let page_url = link(site, "", &claim_href(site, ci, ""));
-        for (k, r) in site.pages[claim.page].group_refs[claim.group].iter().enumerate() {
+        for (k, r) in site.pages[claim.page].group_refs[claim.group]
+            .iter()
+            .enumerate()
+        {
             items.push(json!({
                 "id": format!("{}#{}-{}", link(site, "", "annotations.jsonld"), super::claims::claim_id(site, ci), k + 1),
                 "type": "Annotation",
@@ -173,7 +189,10 @@ fn annotations(site: &Site) -> Value {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// `sitemap.xml` listing every HTML page but the 404 page.
@@ -181,8 +200,15 @@ pub(crate) fn sitemap(base: &str, outputs: &[Output]) -> Output {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, _) in outputs {
         if let Some(dir) = path.strip_suffix("index.html") {
-            let url: String = dir.split('/').map(encode_segment).collect::<Vec<_>>().join("/");
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{url}"))));
+            let url: String = dir
+                .split('/')
+                .map(encode_segment)
+                .collect::<Vec<_>>()
+                .join("/");
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                xml_escape(&format!("{base}{url}"))
+            ));
         }
     }
     xml.push_str("</urlset>\n");
@@ -192,9 +218,20 @@ pub(crate) fn sitemap(base: &str, outputs: &[Output]) -> Output {
 /// Annotations and static files.
 pub(crate) fn files(site: &Site, theme: &Theme) -> Vec<Output> {
     let mut out = vec![
-        ("annotations.jsonld".to_string(), serde_json::to_vec_pretty(&annotations(site)).expect("JSON serializes")),
-        ("static/syntax.css".to_string(), highlight::stylesheet().into_bytes()),
+        (
+            "annotations.jsonld".to_string(),
+            serde_json::to_vec_pretty(&annotations(site)).expect("JSON serializes"),
+        ),
+        (
+            "static/syntax.css".to_string(),
+            highlight::stylesheet().into_bytes(),
+        ),
     ];
-    out.extend(theme.statics.iter().map(|(p, b)| (format!("static/{p}"), b.clone())));
+    out.extend(
+        theme
+            .statics
+            .iter()
+            .map(|(p, b)| (format!("static/{p}"), b.clone())),
+    );
     out
 }

@@ -79,15 +79,36 @@ pub(crate) fn source_url(id: &str) -> String {
 
 /// Escapes JSON for a `<script>` element.
 pub(crate) fn script_json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value).expect("JSON values serialize").replace("</", "<\\/")
+    serde_json::to_string(value)
+        .expect("JSON values serialize")
+        .replace("</", "<\\/")
 }
 
 /// `2026-01-07` -> `7 January 2026`; other shapes are shown as written.
 pub(crate) fn display_date(d: &str) -> String {
-    const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
     let mut parts = d.get(..10).unwrap_or(d).split('-');
-    match (parts.next(), parts.next().and_then(|m| m.parse::<usize>().ok()), parts.next().and_then(|x| x.parse::<u32>().ok())) {
-        (Some(y), Some(m @ 1..=12), Some(day)) if d.len() >= 10 => format!("{day} {} {y}", MONTHS[m - 1]),
+    match (
+        parts.next(),
+        parts.next().and_then(|m| m.parse::<usize>().ok()),
+        parts.next().and_then(|x| x.parse::<u32>().ok()),
+    ) {
+        (Some(y), Some(m @ 1..=12), Some(day)) if d.len() >= 10 => {
+            format!("{day} {} {y}", MONTHS[m - 1])
+        }
         _ => d.to_string(),
     }
 }
@@ -109,22 +130,42 @@ impl<'a> Chrome<'a> {
     }
 
     /// The chrome of the page at `url`.
-    fn base(&self, url: &str, title: &str, description: &str, kind: &'static str, json_ld: serde_json::Value, script: bool) -> Base<'a> {
+    fn base(
+        &self,
+        url: &str,
+        title: &str,
+        description: &str,
+        kind: &'static str,
+        json_ld: serde_json::Value,
+        script: bool,
+    ) -> Base<'a> {
         let config = &self.site.config;
         let root = root_of(url);
         let nav = self
             .nav
             .iter()
-            .map(|(u, label)| NavItem { href: format!("{root}{u}index.html"), label: label.clone(), current: u == url })
+            .map(|(u, label)| NavItem {
+                href: format!("{root}{u}index.html"),
+                label: label.clone(),
+                current: u == url,
+            })
             .collect();
-        let title = if url.is_empty() || title == config.title { title.to_string() } else { format!("{title} · {}", config.title) };
+        let title = if url.is_empty() || title == config.title {
+            title.to_string()
+        } else {
+            format!("{title} · {}", config.title)
+        };
         Base {
             lang: &config.language,
             site_title: &config.title,
             title,
             description: description.to_string(),
             canonical: config.base().map(|b| format!("{b}{url}")),
-            og_type: if kind == "page" || kind == "home" { "article" } else { "website" },
+            og_type: if kind == "page" || kind == "home" {
+                "article"
+            } else {
+                "website"
+            },
             json_ld: script_json(&json_ld),
             root,
             kind,
@@ -134,37 +175,61 @@ impl<'a> Chrome<'a> {
     }
 }
 
+/// One unit of rendering work; all of them run in parallel.
+#[derive(Clone, Copy)]
+enum Job {
+    Page(usize),
+    Provenance(usize),
+    SourcesIndex,
+    Claims,
+    Delegations,
+    NotFound,
+    Files,
+}
+
 /// Renders every page of the site. Template errors are E010.
 pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
     let chrome = Chrome::new(site);
     let script = theme.has_script();
     let ctx = content::Ctx::new(site, theme);
-    let mut jobs: Vec<Box<dyn Fn() -> Result<Vec<Output>, Diagnostic> + Sync + '_>> = Vec::new();
-    jobs.push(Box::new(|| sources::index(site, theme, &chrome, script)));
-    jobs.push(Box::new(|| claims::page(site, theme, &chrome, script)));
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.extend((0..site.sources.len()).map(Job::Provenance));
+    jobs.extend([Job::SourcesIndex, Job::Claims, Job::NotFound, Job::Files]);
     if site.roster.is_some() {
-        jobs.push(Box::new(|| roster::page(site, theme, &chrome, script)));
+        jobs.push(Job::Delegations);
     }
-    jobs.push(Box::new(|| {
-        let base = chrome.base("", "Page not found", "There is no page at this address.", "notfound", meta::website(site), script);
-        Ok(vec![("404.html".into(), theme.render("404.html", &serde_json::json!({ "base": base }))?.into_bytes())])
-    }));
-    jobs.push(Box::new(|| Ok(meta::files(site, theme))));
-    let fixed: Vec<Result<Vec<Output>, Diagnostic>> = jobs.par_iter().map(|job| job()).collect();
-    let pages: Vec<Result<Output, Diagnostic>> = (0..site.pages.len()).into_par_iter().map(|i| content::page(&ctx, &chrome, i, script)).collect();
-    let provenance: Vec<Result<Vec<Output>, Diagnostic>> = (0..site.sources.len()).into_par_iter().map(|i| sources::provenance(site, theme, &chrome, i, script)).collect();
-
+    let run = |job: Job| -> Result<Vec<Output>, Diagnostic> {
+        match job {
+            Job::Page(i) => content::page(&ctx, &chrome, i, script).map(|file| vec![file]),
+            Job::Provenance(i) => sources::provenance(site, theme, &chrome, i, script),
+            Job::SourcesIndex => sources::index(site, theme, &chrome, script),
+            Job::Claims => claims::page(site, theme, &chrome, script),
+            Job::Delegations => roster::page(site, theme, &chrome, script),
+            Job::NotFound => {
+                let base = chrome.base(
+                    "",
+                    "Page not found",
+                    "There is no page at this address.",
+                    "notfound",
+                    meta::website(site),
+                    script,
+                );
+                Ok(vec![(
+                    "404.html".into(),
+                    theme
+                        .render("404.html", &serde_json::json!({ "base": base }))?
+                        .into_bytes(),
+                )])
+            }
+            Job::Files => Ok(meta::files(site, theme)),
+        }
+    };
+    let results: Vec<Result<Vec<Output>, Diagnostic>> = jobs.into_par_iter().map(run).collect();
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for r in fixed.into_iter().chain(provenance) {
+    for r in results {
         match r {
             Ok(files) => out.extend(files),
-            Err(d) => errors.push(d),
-        }
-    }
-    for r in pages {
-        match r {
-            Ok(file) => out.push(file),
             Err(d) => errors.push(d),
         }
     }

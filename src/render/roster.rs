@@ -55,8 +55,20 @@ struct RosterView {
 }
 
 fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
-    let Some(r) = &site.roster else { return RosterView { delegations: Vec::new(), columns: Vec::new() } };
-    let columns = site.sources.iter().map(|s| Column { label: s.id.clone(), href: format!("{root}{}index.html", source_url(&s.id)) }).collect();
+    let Some(r) = &site.roster else {
+        return RosterView {
+            delegations: Vec::new(),
+            columns: Vec::new(),
+        };
+    };
+    let columns = site
+        .sources
+        .iter()
+        .map(|s| Column {
+            label: s.id.clone(),
+            href: format!("{root}{}index.html", source_url(&s.id)),
+        })
+        .collect();
     let delegations = r
         .roster
         .delegations
@@ -76,21 +88,50 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
                             let mut spellings: Vec<Spelling> = Vec::new();
                             for c in cites.iter().filter(|c| c.reference.source == s) {
                                 if !spellings.iter().any(|x| x.spelling == c.spelling) {
-                                    spellings.push(Spelling { spelling: c.spelling.clone(), href: format!("{root}{}index.html#L{}", source_url(&site.sources[s].id), c.reference.first) });
+                                    spellings.push(Spelling {
+                                        spelling: c.spelling.clone(),
+                                        href: format!(
+                                            "{root}{}index.html#L{}",
+                                            source_url(&site.sources[s].id),
+                                            c.reference.first
+                                        ),
+                                    });
                                 }
                             }
-                            let variant = spellings.iter().any(|x| text::normalize_str(&x.spelling) != canonical);
-                            Cell { named: !spellings.is_empty(), variant, spellings }
+                            let variant = spellings
+                                .iter()
+                                .any(|x| text::normalize_str(&x.spelling) != canonical);
+                            Cell {
+                                named: !spellings.is_empty(),
+                                variant,
+                                spellings,
+                            }
                         })
                         .collect();
-                    MemberView { id: member_anchor(&d.id, &m.id), name: m.name.clone(), role: m.role.clone(), cells }
+                    MemberView {
+                        id: member_anchor(&d.id, &m.id),
+                        name: m.name.clone(),
+                        role: m.role.clone(),
+                        cells,
+                    }
                 })
                 .collect();
-            let silent = (0..site.sources.len()).filter(|&s| members.iter().all(|m| !m.cells[s].named)).map(|s| site.sources[s].id.clone()).collect();
-            DelegationView { id: d.id.clone(), name: d.name.clone(), members, silent }
+            let silent = (0..site.sources.len())
+                .filter(|&s| members.iter().all(|m| !m.cells[s].named))
+                .map(|s| site.sources[s].id.clone())
+                .collect();
+            DelegationView {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                members,
+                silent,
+            }
         })
         .collect();
-    RosterView { delegations, columns }
+    RosterView {
+        delegations,
+        columns,
+    }
 }
 
 #[derive(Serialize)]
@@ -99,13 +140,34 @@ struct PageView<'a> {
     roster: RosterView,
 }
 
-pub(crate) fn page(site: &Site, theme: &Theme, chrome: &Chrome, script: bool) -> Result<Vec<Output>, Diagnostic> {
+pub(crate) fn page(
+    site: &Site,
+    theme: &Theme,
+    chrome: &Chrome,
+    script: bool,
+) -> Result<Vec<Output>, Diagnostic> {
     let url = "delegations/";
     let roster = view(site, &root_of(url), None);
     let names: Vec<&str> = roster.delegations.iter().map(|d| d.name.as_str()).collect();
-    let description = format!("Who each outlet says was in each delegation ({}), and how it spelled the names.", names.join(", "));
-    let view = PageView { base: chrome.base(url, "Delegations", &description, "delegations", meta::website(site), script), roster };
-    Ok(vec![(format!("{url}index.html"), theme.render("delegations.html", &view)?.into_bytes())])
+    let description = format!(
+        "Who each outlet says was in each delegation ({}), and how it spelled the names.",
+        names.join(", ")
+    );
+    let view = PageView {
+        base: chrome.base(
+            url,
+            "Delegations",
+            &description,
+            "delegations",
+            meta::website(site),
+            script,
+        ),
+        roster,
+    };
+    Ok(vec![(
+        format!("{url}index.html"),
+        theme.render("delegations.html", &view)?.into_bytes(),
+    )])
 }
 
 #[derive(Serialize)]
@@ -113,6 +175,16 @@ struct ShortcodeView {
     roster: RosterView,
 }
 
-pub(crate) fn shortcode(site: &Site, theme: &Theme, root: &str, only: Option<&str>) -> Result<String, Diagnostic> {
-    theme.render("shortcode_delegations.html", &ShortcodeView { roster: view(site, root, only) })
+pub(crate) fn shortcode(
+    site: &Site,
+    theme: &Theme,
+    root: &str,
+    only: Option<&str>,
+) -> Result<String, Diagnostic> {
+    theme.render(
+        "shortcode_delegations.html",
+        &ShortcodeView {
+            roster: view(site, root, only),
+        },
+    )
 }

@@ -48,17 +48,30 @@ struct IndexView<'a> {
 /// Lines of `s` cited at least once, and the share of non-blank lines (percent).
 fn coverage(site: &Site, i: usize) -> (usize, usize, usize) {
     let s = &site.sources[i];
-    let cited = site.backlinks[i].keys().filter(|&&l| !s.is_blank(l)).count();
+    let cited = site.backlinks[i]
+        .keys()
+        .filter(|&&l| !s.is_blank(l))
+        .count();
     let non_blank = s.non_blank_lines();
-    let share = if non_blank == 0 { 0 } else { (cited * 100 + non_blank / 2) / non_blank };
+    let share = (cited * 100 + non_blank / 2)
+        .checked_div(non_blank)
+        .unwrap_or(0);
     (cited, non_blank, share)
 }
 
 pub(crate) fn publisher(s: &Source) -> String {
-    s.meta.publisher.clone().unwrap_or_else(|| "Publisher not stated".into())
+    s.meta
+        .publisher
+        .clone()
+        .unwrap_or_else(|| "Publisher not stated".into())
 }
 
-pub(crate) fn index(site: &Site, theme: &Theme, chrome: &Chrome, script: bool) -> Result<Vec<Output>, Diagnostic> {
+pub(crate) fn index(
+    site: &Site,
+    theme: &Theme,
+    chrome: &Chrome,
+    script: bool,
+) -> Result<Vec<Output>, Diagnostic> {
     let url = "sources/";
     let root = root_of(url);
     let sources = site
@@ -82,12 +95,29 @@ pub(crate) fn index(site: &Site, theme: &Theme, chrome: &Chrome, script: bool) -
             }
         })
         .collect::<Vec<_>>();
-    let description = format!("The {} sources of this explainer, kept verbatim, with what each is cited for.", sources.len());
+    let description = format!(
+        "The {} sources of this explainer, kept verbatim, with what each is cited for.",
+        sources.len()
+    );
     let view = IndexView {
-        base: chrome.base(url, "Sources", &description, "sources", meta::website(site), script),
-        listing: Listing { count: sources.len(), sources, pages: Vec::new() },
+        base: chrome.base(
+            url,
+            "Sources",
+            &description,
+            "sources",
+            meta::website(site),
+            script,
+        ),
+        listing: Listing {
+            count: sources.len(),
+            sources,
+            pages: Vec::new(),
+        },
     };
-    Ok(vec![(format!("{url}index.html"), theme.render("sources.html", &view)?.into_bytes())])
+    Ok(vec![(
+        format!("{url}index.html"),
+        theme.render("sources.html", &view)?.into_bytes(),
+    )])
 }
 
 #[derive(Serialize)]
@@ -149,10 +179,17 @@ fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
             }
         }
         Backlink::Member(d, m) => {
-            let roster = &site.roster.as_ref().expect("member backlinks come from a roster").roster;
+            let roster = &site
+                .roster
+                .as_ref()
+                .expect("member backlinks come from a roster")
+                .roster;
             let (d, m) = (&roster.delegations[d], &roster.delegations[d].members[m]);
             BacklinkView {
-                href: format!("{root}delegations/index.html#{}", super::roster::member_anchor(&d.id, &m.id)),
+                href: format!(
+                    "{root}delegations/index.html#{}",
+                    super::roster::member_anchor(&d.id, &m.id)
+                ),
                 label: format!("Named in roster: {} — {}", d.name, m.name),
                 excerpt: None,
             }
@@ -172,22 +209,44 @@ fn note_html(note: &str) -> String {
     out
 }
 
-pub(crate) fn provenance(site: &Site, theme: &Theme, chrome: &Chrome, i: usize, script: bool) -> Result<Vec<Output>, Diagnostic> {
+pub(crate) fn provenance(
+    site: &Site,
+    theme: &Theme,
+    chrome: &Chrome,
+    i: usize,
+    script: bool,
+) -> Result<Vec<Output>, Diagnostic> {
     let s = &site.sources[i];
     let url = source_url(&s.id);
     let root = root_of(&url);
     let (cited_lines, non_blank, share) = coverage(site, i);
     let lines = (1..=s.lines.len())
         .map(|n| {
-            let backlinks: Vec<BacklinkView> = site.backlinks[i].get(&n).map(|bs| bs.iter().map(|&b| backlink(site, b, &root)).collect()).unwrap_or_default();
-            LineView { n, text: s.line(n), cited: !backlinks.is_empty(), blank: s.is_blank(n), backlinks }
+            let backlinks: Vec<BacklinkView> = site.backlinks[i]
+                .get(&n)
+                .map(|bs| bs.iter().map(|&b| backlink(site, b, &root)).collect())
+                .unwrap_or_default();
+            LineView {
+                n,
+                text: s.line(n),
+                cited: !backlinks.is_empty(),
+                blank: s.is_blank(n),
+                backlinks,
+            }
         })
         .collect();
     let title = s.title();
     let description = format!("Provenance of “{}” ({}): the verbatim text, every line numbered, and the claims that cite it.", title, publisher(s));
     let verbatim = encode_segment(s.file_name());
     let view = ProvenanceView {
-        base: chrome.base(&url, &title, &description, "source", meta::source_work(site, i), script),
+        base: chrome.base(
+            &url,
+            &title,
+            &description,
+            "source",
+            meta::source_work(site, i),
+            script,
+        ),
         source: SourceView {
             id: &s.id,
             title,
@@ -214,5 +273,8 @@ pub(crate) fn provenance(site: &Site, theme: &Theme, chrome: &Chrome, i: usize, 
     };
     let html = theme.render("source.html", &view)?;
     let dir = format!("sources/{}/", s.id);
-    Ok(vec![(format!("{dir}index.html"), html.into_bytes()), (format!("{dir}{}", s.file_name()), s.bytes())])
+    Ok(vec![
+        (format!("{dir}index.html"), html.into_bytes()),
+        (format!("{dir}{}", s.file_name()), s.bytes()),
+    ])
 }

@@ -35,8 +35,14 @@ const TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 const STATIC: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../themes/default/static/style.css")),
-    ("explainer.js", include_str!("../../themes/default/static/explainer.js")),
+    (
+        "style.css",
+        include_str!("../../themes/default/static/style.css"),
+    ),
+    (
+        "explainer.js",
+        include_str!("../../themes/default/static/explainer.js"),
+    ),
 ];
 
 pub struct Theme {
@@ -49,9 +55,17 @@ pub struct Theme {
 
 /// Byte offset of 1-based `line`:`col` (chars) in `text`.
 fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     let rest = &text[start.min(text.len())..];
-    start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+    start
+        + rest
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// `--> 3:5` in a Tera parse error.
@@ -77,25 +91,53 @@ impl Theme {
     /// Loads the theme for a site; template syntax errors are E010.
     pub fn load(root: &Path, name: &str) -> Result<std::result::Result<Theme, Vec<Diagnostic>>> {
         let dir = root.join("themes").join(name);
-        let mut statics: BTreeMap<String, Vec<u8>> = STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
-        let mut templates: BTreeMap<String, String> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = STATIC
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        let mut templates: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         let mut overrides = BTreeMap::new();
         if name != "default" && !dir.is_dir() {
-            return Ok(Err(vec![Diagnostic::file("E006", "site.toml", format!("theme `{name}` not found: there is no themes/{name}/ folder"))]));
+            return Ok(Err(vec![Diagnostic::file(
+                "E006",
+                "site.toml",
+                format!("theme `{name}` not found: there is no themes/{name}/ folder"),
+            )]));
         }
         for (path, rel) in files_with_ext(&dir.join("templates"), "html")? {
-            let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            overrides.insert(rel.clone(), (format!("themes/{name}/templates/{rel}"), text.clone()));
+            let text =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            overrides.insert(
+                rel.clone(),
+                (format!("themes/{name}/templates/{rel}"), text.clone()),
+            );
             templates.insert(rel, text);
         }
         let static_dir = dir.join("static");
         if static_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&static_dir).follow_links(false).sort_by_file_name() {
+            for entry in walkdir::WalkDir::new(&static_dir)
+                .follow_links(false)
+                .sort_by_file_name()
+            {
                 let entry = entry.with_context(|| format!("reading {}", static_dir.display()))?;
                 if entry.file_type().is_file() {
-                    let rel = entry.path().strip_prefix(&static_dir).expect("below static/");
-                    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                    statics.insert(rel, fs::read(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?);
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&static_dir)
+                        .expect("below static/");
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    statics.insert(
+                        rel,
+                        fs::read(entry.path())
+                            .with_context(|| format!("reading {}", entry.path().display()))?,
+                    );
                 }
             }
         }
@@ -109,8 +151,17 @@ impl Theme {
                 Ok(()) => break,
                 Err(e) => {
                     let message = e.to_string();
-                    let failed = message.split('"').nth(1).or_else(|| message.split('\'').nth(1)).filter(|n| templates.contains_key(*n)).map(str::to_string);
-                    errors.push(Self::diagnostic(&overrides, failed.as_deref().unwrap_or("?"), &e));
+                    let failed = message
+                        .split('"')
+                        .nth(1)
+                        .or_else(|| message.split('\'').nth(1))
+                        .filter(|n| templates.contains_key(*n))
+                        .map(str::to_string);
+                    errors.push(Self::diagnostic(
+                        &overrides,
+                        failed.as_deref().unwrap_or("?"),
+                        &e,
+                    ));
                     match failed {
                         Some(n) if message.starts_with("Failed to parse") => {
                             templates.remove(&n);
@@ -123,31 +174,79 @@ impl Theme {
         if !errors.is_empty() {
             return Ok(Err(errors));
         }
-        Ok(Ok(Theme { tera, overrides, statics }))
+        Ok(Ok(Theme {
+            tera,
+            overrides,
+            statics,
+        }))
     }
 
-    fn diagnostic(overrides: &BTreeMap<String, (String, String)>, name: &str, e: &tera::Error) -> Diagnostic {
+    fn diagnostic(
+        overrides: &BTreeMap<String, (String, String)>,
+        name: &str,
+        e: &tera::Error,
+    ) -> Diagnostic {
         let message = chain(e);
-        let first_line = message.lines().next().unwrap_or("").trim_end_matches(':').to_string();
+        let first_line = message
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(':')
+            .to_string();
         match (overrides.get(name), parse_position(&message)) {
             (Some((file, text)), Some((line, col))) => {
                 let at = offset_of(text, line, col);
-                let detail = message.lines().filter(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start().trim_start_matches("= ")).collect::<Vec<_>>().join("; ");
-                Diagnostic::at("E010", file, text, at..at + 1, format!("template error in {name}: {}", if detail.is_empty() { first_line } else { detail }))
+                let detail = message
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with("= "))
+                    .map(|l| l.trim_start().trim_start_matches("= "))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Diagnostic::at(
+                    "E010",
+                    file,
+                    text,
+                    at..at + 1,
+                    format!(
+                        "template error in {name}: {}",
+                        if detail.is_empty() {
+                            first_line
+                        } else {
+                            detail
+                        }
+                    ),
+                )
             }
-            (Some((file, _)), None) => Diagnostic::file("E010", file, format!("template error in {name}: {}", message.replace('\n', " "))),
-            (None, _) => Diagnostic::file("E010", &format!("themes/default/templates/{name}"), format!("template error in {name}: {}", message.replace('\n', " "))),
+            (Some((file, _)), None) => Diagnostic::file(
+                "E010",
+                file,
+                format!("template error in {name}: {}", message.replace('\n', " ")),
+            ),
+            (None, _) => Diagnostic::file(
+                "E010",
+                &format!("themes/default/templates/{name}"),
+                format!("template error in {name}: {}", message.replace('\n', " ")),
+            ),
         }
     }
 
     pub fn has_script(&self) -> bool {
-        self.statics.get("explainer.js").is_some_and(|js| !js.is_empty())
+        self.statics
+            .get("explainer.js")
+            .is_some_and(|js| !js.is_empty())
     }
 
     /// Renders a template with a typed view; failures are E010 naming the template.
-    pub fn render(&self, name: &str, view: &impl Serialize) -> std::result::Result<String, Diagnostic> {
-        let ctx = tera::Context::from_serialize(view).map_err(|e| Self::diagnostic(&self.overrides, name, &e))?;
-        self.tera.render(name, &ctx).map_err(|e| Self::diagnostic(&self.overrides, name, &e))
+    pub fn render(
+        &self,
+        name: &str,
+        view: &impl Serialize,
+    ) -> std::result::Result<String, Diagnostic> {
+        let ctx = tera::Context::from_serialize(view)
+            .map_err(|e| Self::diagnostic(&self.overrides, name, &e))?;
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| Self::diagnostic(&self.overrides, name, &e))
     }
 }
 
