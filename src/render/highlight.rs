@@ -13,10 +13,17 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "syn-" };
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The bundled TOML grammar, in a set of its own: adding it to the default
+/// set would re-link every grammar on each build.
+fn toml_syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(|| {
-        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
         let toml = SyntaxDefinition::load_from_str(include_str!("toml.sublime-syntax"), true, None)
             .expect("the bundled TOML grammar parses");
+        let mut builder = syntect::parsing::SyntaxSetBuilder::new();
         builder.add(toml);
         builder.build()
     })
@@ -40,7 +47,11 @@ pub fn code_block(lang: &str, code: &str) -> String {
             escape(lang).replace('"', "&quot;")
         )
     };
-    let set = syntaxes();
+    let set = if lang.eq_ignore_ascii_case("toml") {
+        toml_syntaxes()
+    } else {
+        syntaxes()
+    };
     let syntax = (!lang.is_empty())
         .then(|| set.find_syntax_by_token(lang))
         .flatten();
