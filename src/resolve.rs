@@ -451,7 +451,7 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
     ResolvedRoster { roster: r, cites }
 }
 
-/// Reserved URLs of generated pages.
+/// URL folders that belong to generated pages (and their numbered pages).
 const GENERATED: [&str; 3] = ["sources/", "claims/", "delegations/"];
 
 pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
@@ -470,10 +470,14 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
     let mut warnings = Vec::new();
 
     // Page URLs must be unique, and must not take a generated page's place.
-    let mut urls: BTreeMap<&str, &str> =
-        GENERATED.iter().map(|u| (*u, "a generated page")).collect();
+    let mut urls: BTreeMap<&str, &str> = BTreeMap::new();
     for (p, text) in &pages {
-        if let Some(other) = urls.insert(&p.url, &p.file) {
+        let generated = GENERATED
+            .iter()
+            .find(|g| p.url.starts_with(*g))
+            .map(|g| format!("the generated pages under /{g}"));
+        if let Some(other) = generated.or_else(|| urls.insert(&p.url, &p.file).map(str::to_string))
+        {
             let at = text
                 .find("slug")
                 .filter(|_| p.front.slug.is_some())

@@ -114,6 +114,27 @@ impl Source {
         out
     }
 
+    /// Byte offset in `text` of char offset `c` (clamped to the end).
+    pub fn byte_at(&self, c: usize) -> usize {
+        let line = self
+            .line_chars
+            .partition_point(|&x| x <= c)
+            .saturating_sub(1);
+        let (from, chars_before) = match self.lines.get(line) {
+            Some(r) => (r.start, self.line_chars[line]),
+            None => (0, 0),
+        };
+        self.text[from..]
+            .char_indices()
+            .nth(c - chars_before)
+            .map_or(self.text.len(), |(i, _)| from + i)
+    }
+
+    /// The text between two char offsets.
+    pub fn char_slice(&self, start: usize, end: usize) -> &str {
+        &self.text[self.byte_at(start)..self.byte_at(end)]
+    }
+
     /// Text of line `n` (1-based).
     pub fn line(&self, n: usize) -> &str {
         &self.text[self.lines[n - 1].clone()]
@@ -440,6 +461,21 @@ mod tests {
     fn line_char_offsets_count_chars() {
         let s = Source::from_bytes("a.txt", "é\r\nb".as_bytes()).unwrap();
         assert_eq!(s.line_chars, vec![0, 3]);
+    }
+
+    #[test]
+    fn char_offsets_map_to_bytes_across_lines() {
+        let s = Source::from_bytes("a.txt", "\u{FEFF}héllo\r\nwörld\nx".as_bytes()).unwrap();
+        let chars: Vec<char> = s.text.chars().collect();
+        for a in 0..=chars.len() {
+            for b in a..=chars.len() {
+                assert_eq!(
+                    s.char_slice(a, b),
+                    chars[a..b].iter().collect::<String>(),
+                    "{a}..{b}"
+                );
+            }
+        }
     }
 
     #[test]

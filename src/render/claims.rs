@@ -56,17 +56,6 @@ struct PerSource {
     claims: usize,
 }
 
-#[derive(Serialize)]
-struct ClaimsView {
-    total: usize,
-    single: usize,
-    matrix: bool,
-    rows: Vec<Row>,
-    columns: Vec<Column>,
-    sources: Vec<PerSource>,
-    pages: Vec<()>,
-}
-
 /// Stable id of a claim: the page's URL and the note number.
 pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
     let c = &site.claims[claim];
@@ -147,65 +136,76 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
     }
 }
 
-fn columns(site: &Site, sources: &[usize], claims: &[usize], root: &str) -> Vec<Column> {
-    sources
-        .iter()
-        .map(|&s| Column {
-            label: site.sources[s].id.clone(),
-            href: format!("{root}{}index.html", source_url(&site.sources[s].id)),
-            claims: claims
-                .iter()
-                .filter(|&&c| sources_of(site, c).contains(&s))
-                .count(),
-        })
-        .collect()
+/// Site-wide counts, computed once per build.
+pub(crate) struct Tally {
+    pub single: usize,
+    /// Distinct claims citing each source.
+    pub per_source: Vec<usize>,
 }
 
-fn view(
-    site: &Site,
-    claims: Range<usize>,
-    root: &str,
-    anchor_page: &str,
-    all_sources: bool,
-) -> ClaimsView {
-    let ids: Vec<usize> = claims.collect();
-    let mut claims_per_source = vec![0; site.sources.len()];
-    for &c in &ids {
-        for s in sources_of(site, c) {
-            claims_per_source[s] += 1;
+impl Tally {
+    pub fn new(site: &Site) -> Self {
+        let mut per_source = vec![0; site.sources.len()];
+        let mut single = 0;
+        for c in 0..site.claims.len() {
+            let sources = sources_of(site, c);
+            single += usize::from(sources.len() == 1);
+            for s in sources {
+                per_source[s] += 1;
+            }
         }
+        Tally { single, per_source }
     }
-    let cited: Vec<usize> = if all_sources {
-        (0..site.sources.len()).collect()
+}
+
+/// Claims listed per page of `/claims/`.
+pub const PER_PAGE: usize = 500;
+/// The per-source table is shown on `/claims/` up to this many sources; beyond
+/// it, the sources index carries the same counts.
+const PER_SOURCE_TABLE_MAX: usize = 100;
+
+/// Site path of page `k` (1-based) of `/claims/`.
+pub(crate) fn page_url(k: usize) -> String {
+    if k <= 1 {
+        "claims/".into()
     } else {
-        ids.iter()
-            .flat_map(|&c| sources_of(site, c))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
-    };
-    let matrix = cited.len() <= MATRIX_MAX_SOURCES;
-    let cols = if matrix { cited.clone() } else { Vec::new() };
-    let rows: Vec<Row> = ids
-        .iter()
-        .map(|&c| row(site, c, &cols, root, anchor_page))
-        .collect();
-    ClaimsView {
-        total: rows.len(),
-        single: rows.iter().filter(|r| r.single).count(),
-        matrix,
-        columns: columns(site, &cols, &ids, root),
-        sources: cited
-            .iter()
-            .map(|&s| PerSource {
-                label: site.sources[s].id.clone(),
-                href: format!("{root}{}index.html", source_url(&site.sources[s].id)),
-                claims: claims_per_source[s],
-            })
-            .collect(),
-        rows,
-        pages: Vec::new(),
+        format!("claims/{k}/")
     }
+}
+
+pub(crate) fn page_count(site: &Site) -> usize {
+    site.claims.len().div_ceil(PER_PAGE).max(1)
+}
+
+/// Link to a claim's entry on `/claims/`, from a page at `root`.
+pub(crate) fn entry_href(site: &Site, claim: usize, root: &str) -> String {
+    format!(
+        "{root}{}index.html#{}",
+        page_url(claim / PER_PAGE + 1),
+        claim_id(site, claim)
+    )
+}
+
+fn source_link(site: &Site, s: usize, root: &str) -> String {
+    format!("{root}{}index.html", source_url(&site.sources[s].id))
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ClaimsView {
+    total: usize,
+    single: usize,
+    matrix: bool,
+    rows: Vec<Row>,
+    columns: Vec<Column>,
+    sources: Vec<PerSource>,
+    pages: Vec<PagerLink>,
 }
 
 #[derive(Serialize)]
@@ -214,20 +214,74 @@ struct PageView<'a> {
     claims: ClaimsView,
 }
 
+/// Page `k` of `/claims/`.
 pub(crate) fn page(
     site: &Site,
     theme: &Theme,
     chrome: &Chrome,
+    k: usize,
     script: bool,
 ) -> Result<Vec<Output>, Diagnostic> {
-    let url = "claims/";
-    let root = root_of(url);
-    let claims = view(site, 0..site.claims.len(), &root, "", true);
-    let description = format!("Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.", claims.total, claims.single);
+    let tally = &chrome.tally;
+    let url = page_url(k);
+    let root = root_of(&url);
+    let ids: Vec<usize> = ((k - 1) * PER_PAGE..(k * PER_PAGE).min(site.claims.len())).collect();
+    let all: Vec<usize> = (0..site.sources.len()).collect();
+    let matrix = all.len() <= MATRIX_MAX_SOURCES;
+    let cols = if matrix { all.clone() } else { Vec::new() };
+    let pages = page_count(site);
+    let claims = ClaimsView {
+        total: site.claims.len(),
+        single: tally.single,
+        matrix,
+        rows: ids
+            .iter()
+            .map(|&c| row(site, c, &cols, &root, ""))
+            .collect(),
+        columns: cols
+            .iter()
+            .map(|&s| Column {
+                label: site.sources[s].id.clone(),
+                href: source_link(site, s, &root),
+                claims: tally.per_source[s],
+            })
+            .collect(),
+        sources: if all.len() <= PER_SOURCE_TABLE_MAX {
+            all.iter()
+                .map(|&s| PerSource {
+                    label: site.sources[s].id.clone(),
+                    href: source_link(site, s, &root),
+                    claims: tally.per_source[s],
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        pages: if pages > 1 {
+            (1..=pages)
+                .map(|n| PagerLink {
+                    number: n,
+                    href: format!("{root}{}index.html", page_url(n)),
+                    current: n == k,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    };
+    let mut description = format!(
+        "Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.",
+        claims.total, claims.single
+    );
+    let mut title = "Claims".to_string();
+    if pages > 1 {
+        title = format!("Claims, page {k} of {pages}");
+        description.push_str(&format!(" Page {k} of {pages}."));
+    }
     let view = PageView {
         base: chrome.base(
-            url,
-            "Claims",
+            &url,
+            &title,
             &description,
             "claims",
             meta::website(site),
@@ -246,18 +300,47 @@ struct ShortcodeView {
     claims: ClaimsView,
 }
 
-/// The `{{ claims() }}` table for one page's claims.
+/// The `{{ claims() }}` table for one page's claims: a matrix over the sources they cite.
 pub(crate) fn shortcode(
     site: &Site,
     theme: &Theme,
     root: &str,
     claims: Range<usize>,
 ) -> Result<String, Diagnostic> {
-    let anchor_page = format!("{root}claims/index.html");
-    theme.render(
-        "shortcode_claims.html",
-        &ShortcodeView {
-            claims: view(site, claims, root, &anchor_page, false),
-        },
-    )
+    let ids: Vec<usize> = claims.collect();
+    let cols: Vec<usize> = ids
+        .iter()
+        .flat_map(|&c| sources_of(site, c))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rows: Vec<Row> = ids
+        .iter()
+        .map(|&c| {
+            let mut r = row(site, c, &cols, root, "");
+            r.anchor = entry_href(site, c, root);
+            r
+        })
+        .collect();
+    let columns = cols
+        .iter()
+        .map(|&s| Column {
+            label: site.sources[s].id.clone(),
+            href: source_link(site, s, root),
+            claims: ids
+                .iter()
+                .filter(|&&c| sources_of(site, c).contains(&s))
+                .count(),
+        })
+        .collect();
+    let view = ClaimsView {
+        total: rows.len(),
+        single: rows.iter().filter(|r| r.single).count(),
+        matrix: true,
+        rows,
+        columns,
+        sources: Vec::new(),
+        pages: Vec::new(),
+    };
+    theme.render("shortcode_claims.html", &ShortcodeView { claims: view })
 }

@@ -115,40 +115,38 @@ fn selected(s: &Source, r: &Ref) -> (usize, usize) {
     (start, end)
 }
 
-fn selectors(s: &Source, chars: &[char], r: &Ref) -> Value {
+fn selectors(s: &Source, r: &Ref) -> Value {
     let (start, end) = selected(s, r);
-    let slice = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
     json!([
         {
             "type": "TextQuoteSelector",
-            "exact": slice(start, end),
-            "prefix": slice(start.saturating_sub(32), start),
-            "suffix": slice(end, (end + 32).min(chars.len())),
+            "exact": s.char_slice(start, end),
+            "prefix": s.char_slice(start.saturating_sub(32), start),
+            "suffix": s.char_slice(end, end + 32),
         },
         { "type": "TextPositionSelector", "start": start, "end": end },
     ])
 }
 
-/// Every page citation and roster cite as a W3C Web Annotation.
-fn annotations(site: &Site) -> Value {
-    let chars: Vec<Vec<char>> = site
-        .sources
-        .iter()
-        .map(|s| s.text.chars().collect())
-        .collect();
+/// Writes every page citation and roster cite as a W3C Web Annotation,
+/// one annotation at a time (a large site has a million of them).
+fn annotations(site: &Site) -> Vec<u8> {
     let target = |r: &Ref| {
         let s = &site.sources[r.source];
-        json!({ "source": link(site, "", &verbatim_path(s)), "selector": selectors(s, &chars[r.source], r) })
+        json!({ "source": link(site, "", &verbatim_path(s)), "selector": selectors(s, r) })
     };
-    let mut items = Vec::new();
+    let collection = link(site, "", "annotations.jsonld");
+    let mut items: Vec<Vec<u8>> = Vec::new();
+    let mut push = |v: Value| items.push(serde_json::to_vec(&v).expect("JSON serializes"));
     for (ci, claim) in site.claims.iter().enumerate() {
         let page_url = link(site, "", &claim_href(site, ci, ""));
+        let id = super::claims::claim_id(site, ci);
         for (k, r) in site.pages[claim.page].group_refs[claim.group]
             .iter()
             .enumerate()
         {
-            items.push(json!({
-                "id": format!("{}#{}-{}", link(site, "", "annotations.jsonld"), super::claims::claim_id(site, ci), k + 1),
+            push(json!({
+                "id": format!("{collection}#{id}-{}", k + 1),
                 "type": "Annotation",
                 "motivation": "describing",
                 "body": [
@@ -164,8 +162,8 @@ fn annotations(site: &Site) -> Value {
             for (mi, m) in d.members.iter().enumerate() {
                 let anchor = super::roster::member_anchor(&d.id, &m.id);
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
-                    items.push(json!({
-                        "id": format!("{}#{anchor}-{}", link(site, "", "annotations.jsonld"), k + 1),
+                    push(json!({
+                        "id": format!("{collection}#{anchor}-{}", k + 1),
                         "type": "Annotation",
                         "motivation": "identifying",
                         "body": [
@@ -178,14 +176,26 @@ fn annotations(site: &Site) -> Value {
             }
         }
     }
-    json!({
+    let head = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": link(site, "", "annotations.jsonld"),
+        "id": collection,
         "type": "AnnotationCollection",
         "label": format!("Citations of {}", site.config.title),
         "total": items.len(),
-        "first": { "type": "AnnotationPage", "startIndex": 0, "items": items },
-    })
+    });
+    let mut out = serde_json::to_vec(&head).expect("JSON serializes");
+    out.pop(); // the closing brace; the first page follows
+    out.extend_from_slice(
+        b",\n\"first\":{\"type\":\"AnnotationPage\",\"startIndex\":0,\"items\":[\n",
+    );
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(item);
+    }
+    out.extend_from_slice(b"\n]}}\n");
+    out
 }
 
 fn xml_escape(s: &str) -> String {
@@ -218,10 +228,7 @@ pub(crate) fn sitemap(base: &str, outputs: &[Output]) -> Output {
 /// Annotations and static files.
 pub(crate) fn files(site: &Site, theme: &Theme) -> Vec<Output> {
     let mut out = vec![
-        (
-            "annotations.jsonld".to_string(),
-            serde_json::to_vec_pretty(&annotations(site)).expect("JSON serializes"),
-        ),
+        ("annotations.jsonld".to_string(), annotations(site)),
         (
             "static/syntax.css".to_string(),
             highlight::stylesheet().into_bytes(),

@@ -29,6 +29,7 @@ pub type Output = (String, Vec<u8>);
 pub(crate) struct Chrome<'a> {
     site: &'a Site,
     nav: Vec<(String, String)>,
+    pub tally: claims::Tally,
 }
 
 #[derive(Serialize)]
@@ -126,7 +127,11 @@ impl<'a> Chrome<'a> {
         }
         nav.push(("claims/".into(), "Claims".into()));
         nav.push(("sources/".into(), "Sources".into()));
-        Chrome { site, nav }
+        Chrome {
+            site,
+            nav,
+            tally: claims::Tally::new(site),
+        }
     }
 
     /// The chrome of the page at `url`.
@@ -180,8 +185,8 @@ impl<'a> Chrome<'a> {
 enum Job {
     Page(usize),
     Provenance(usize),
-    SourcesIndex,
-    Claims,
+    Claims(usize),
+    SourcesIndex(usize),
     Delegations,
     NotFound,
     Files,
@@ -194,7 +199,9 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
     let ctx = content::Ctx::new(site, theme);
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     jobs.extend((0..site.sources.len()).map(Job::Provenance));
-    jobs.extend([Job::SourcesIndex, Job::Claims, Job::NotFound, Job::Files]);
+    jobs.extend((1..=claims::page_count(site)).map(Job::Claims));
+    jobs.extend((1..=sources::page_count(site)).map(Job::SourcesIndex));
+    jobs.extend([Job::NotFound, Job::Files]);
     if site.roster.is_some() {
         jobs.push(Job::Delegations);
     }
@@ -202,8 +209,8 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
         match job {
             Job::Page(i) => content::page(&ctx, &chrome, i, script).map(|file| vec![file]),
             Job::Provenance(i) => sources::provenance(site, theme, &chrome, i, script),
-            Job::SourcesIndex => sources::index(site, theme, &chrome, script),
-            Job::Claims => claims::page(site, theme, &chrome, script),
+            Job::SourcesIndex(k) => sources::index(site, theme, &chrome, k, script),
+            Job::Claims(k) => claims::page(site, theme, &chrome, k, script),
             Job::Delegations => roster::page(site, theme, &chrome, script),
             Job::NotFound => {
                 let base = chrome.base(

@@ -27,6 +27,7 @@ struct SourceRow {
     published_display: Option<String>,
     lines: usize,
     citations: usize,
+    claims: usize,
     cited_lines: usize,
     non_blank: usize,
     share: usize,
@@ -66,19 +67,36 @@ pub(crate) fn publisher(s: &Source) -> String {
         .unwrap_or_else(|| "Publisher not stated".into())
 }
 
+/// Sources listed per page of `/sources/`.
+pub const PER_PAGE: usize = 500;
+
+/// Site path of page `k` (1-based) of the sources index. Numbered pages live
+/// under `_pages/`, which no citation key can be (keys start with a letter or digit).
+pub(crate) fn page_url(k: usize) -> String {
+    if k <= 1 {
+        "sources/".into()
+    } else {
+        format!("sources/_pages/{k}/")
+    }
+}
+
+pub(crate) fn page_count(site: &Site) -> usize {
+    site.sources.len().div_ceil(PER_PAGE).max(1)
+}
+
 pub(crate) fn index(
     site: &Site,
     theme: &Theme,
     chrome: &Chrome,
+    k: usize,
     script: bool,
 ) -> Result<Vec<Output>, Diagnostic> {
-    let url = "sources/";
-    let root = root_of(url);
-    let sources = site
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
+    let url = page_url(k);
+    let root = root_of(&url);
+    let range = (k - 1) * PER_PAGE..(k * PER_PAGE).min(site.sources.len());
+    let sources = range
+        .map(|i| {
+            let s = &site.sources[i];
             let (cited_lines, non_blank, share) = coverage(site, i);
             SourceRow {
                 id: s.id.clone(),
@@ -89,29 +107,46 @@ pub(crate) fn index(
                 published: s.meta.published.clone(),
                 lines: s.lines.len(),
                 citations: site.citation_counts[i],
+                claims: chrome.tally.per_source[i],
                 cited_lines,
                 non_blank,
                 share,
             }
         })
         .collect::<Vec<_>>();
-    let description = format!(
-        "The {} sources of this explainer, kept verbatim, with what each is cited for.",
-        sources.len()
+    let pages = page_count(site);
+    let count = site.sources.len();
+    let mut title = "Sources".to_string();
+    let mut description = format!(
+        "The {count} sources of this explainer, kept verbatim, with what each is cited for."
     );
+    if pages > 1 {
+        title = format!("Sources, page {k} of {pages}");
+        description.push_str(&format!(" Page {k} of {pages}."));
+    }
     let view = IndexView {
         base: chrome.base(
-            url,
-            "Sources",
+            &url,
+            &title,
             &description,
             "sources",
             meta::website(site),
             script,
         ),
         listing: Listing {
-            count: sources.len(),
+            count,
             sources,
-            pages: Vec::new(),
+            pages: if pages > 1 {
+                (1..=pages)
+                    .map(|n| PagerLink {
+                        number: n,
+                        href: format!("{root}{}index.html", page_url(n)),
+                        current: n == k,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         },
     };
     Ok(vec![(
