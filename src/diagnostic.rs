@@ -16,6 +16,18 @@ pub enum Severity {
     Warning,
 }
 
+/// A mechanical correction `check --fix` can apply: replace `old` at `span`
+/// (bytes) of `file` with `new`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub file: String,
+    /// The source key of the citation, for the report line.
+    pub key: String,
+    pub span: Range<usize>,
+    pub old: String,
+    pub new: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// `E001`…`E014`, `W001`…`W003`.
@@ -31,6 +43,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The offending line and the char range of the marker on it.
     excerpt: Option<Box<(String, Range<usize>)>>,
+    /// A correction, when exactly one is possible.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -49,6 +63,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             excerpt: None,
+            fix: None,
         }
     }
 
@@ -81,6 +96,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(Box::new(fix));
         self
     }
 

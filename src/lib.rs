@@ -7,15 +7,22 @@
 //! The pipeline runs in one direction — load, resolve, render, write — and
 //! [`build`] writes that order down in one flat function.
 
+// Diagnostics travel in `Err` on the rare path of a bad input; their size
+// (the offending line, help, fix) is worth more than a smaller `Result`.
+#![allow(clippy::result_large_err)]
+
 pub mod cite;
 pub mod config;
 pub mod diagnostic;
+pub mod fix;
 pub mod load;
+pub mod lock;
 pub mod markdown;
 pub mod page;
 pub mod render;
 pub mod resolve;
 pub mod roster;
+pub mod scaffold;
 pub mod source;
 pub mod text;
 pub mod write;
@@ -97,9 +104,13 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Load and resolve: every check, nothing written.
-fn verify(root: &Path, drafts: bool) -> Result<(resolve::Site, render::Theme), Failure> {
+fn verify(
+    root: &Path,
+    drafts: bool,
+    use_lock: bool,
+) -> Result<(resolve::Site, render::Theme), Failure> {
     let mut diags = Vec::new();
-    let input = load::site(root, drafts, &mut diags)?;
+    let input = load::site(root, drafts, use_lock, &mut diags)?;
     let theme = match render::Theme::load(root, &input.config.theme)? {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -142,7 +153,7 @@ fn stats(site: &resolve::Site, files: usize, started: Instant) -> Stats {
 /// `explainer check`: verify everything, write nothing.
 pub fn check(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, _theme) = verify(&opts.root, opts.drafts)?;
+    let (mut site, _theme) = verify(&opts.root, opts.drafts, true)?;
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {
         warnings,
@@ -154,7 +165,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 /// `explainer build`: verify, render, write atomically.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, theme) = verify(&opts.root, opts.drafts)?;
+    let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
     let output = opts
         .output
         .clone()
@@ -172,5 +183,87 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         warnings,
         stats: stats(&site, files.len(), started),
         output: Some(output),
+    })
+}
+
+/// What `check --fix` did.
+#[derive(Debug)]
+pub struct FixReport {
+    /// Citations rewritten (or, in a dry run, that would be).
+    pub applied: Vec<fix::Applied>,
+    /// Diagnostics left after the fixes: ambiguous or missing quotes and the rest.
+    pub remaining: Vec<Diagnostic>,
+    /// `citations.lock` was refreshed.
+    pub lock_written: bool,
+    /// A lock exists but could not be refreshed because errors remain.
+    pub lock_stale: bool,
+}
+
+/// `explainer check --fix [--dry-run]`: rewrite the line numbers of citations
+/// whose quote (or locked line) now stands on exactly one other line.
+pub fn fix(opts: &Options, dry_run: bool) -> Result<FixReport, Failure> {
+    let diags = match verify(&opts.root, opts.drafts, true) {
+        Ok((mut site, _)) => {
+            return Ok(FixReport {
+                applied: Vec::new(),
+                remaining: std::mem::take(&mut site.warnings),
+                lock_written: false,
+                lock_stale: false,
+            })
+        }
+        Err(Failure::Content(diags)) => diags,
+        Err(e) => return Err(e),
+    };
+    let applied = fix::apply(&opts.root, &diags, dry_run)?;
+    if dry_run || applied.is_empty() {
+        let remaining = diags.into_iter().filter(|d| d.fix.is_none()).collect();
+        return Ok(FixReport {
+            applied,
+            remaining,
+            lock_written: false,
+            lock_stale: false,
+        });
+    }
+    let had_lock = opts.root.join(lock::FILE).is_file();
+    match verify(&opts.root, opts.drafts, true) {
+        Ok((mut site, _)) => {
+            if had_lock {
+                write_lock(&opts.root, &site)?;
+            }
+            Ok(FixReport {
+                applied,
+                remaining: std::mem::take(&mut site.warnings),
+                lock_written: had_lock,
+                lock_stale: false,
+            })
+        }
+        Err(Failure::Content(remaining)) => Ok(FixReport {
+            applied,
+            remaining,
+            lock_written: false,
+            lock_stale: had_lock,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+fn write_lock(root: &Path, site: &resolve::Site) -> Result<(), Failure> {
+    let path = root.join(lock::FILE);
+    std::fs::write(&path, lock::Lock::of(site).render()).map_err(|e| {
+        Failure::Io(anyhow::Error::new(e).context(format!("writing {}", path.display())))
+    })
+}
+
+/// `explainer lock`: verify everything but the lock, then record every cited
+/// line in `citations.lock`.
+pub fn lock(opts: &Options) -> Result<Report, Failure> {
+    let started = Instant::now();
+    let (mut site, _) = verify(&opts.root, opts.drafts, false)?;
+    write_lock(&opts.root, &site)?;
+    let warnings = std::mem::take(&mut site.warnings);
+    Ok(Report {
+        warnings,
+        stats: stats(&site, 1, started),
+        output: Some(opts.root.join(lock::FILE)),
     })
 }

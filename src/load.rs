@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
+use crate::lock::{self, Lock};
 use crate::page::{self, ParsedPage};
 use crate::resolve::Input;
 use crate::roster::{self, Roster};
@@ -149,17 +150,41 @@ fn roster(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Roster>> {
     }
 }
 
+fn lock(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Lock>> {
+    let path = root.join(lock::FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    match Lock::parse(&read_to_string(&path)?) {
+        Ok(l) => Ok(Some(l)),
+        Err(d) => {
+            diags.push(d);
+            Ok(None)
+        }
+    }
+}
+
 /// Loads the whole site. Content problems go to `diags`; what could be read
 /// is returned so that resolution can report its own problems too.
-pub fn site(root: &Path, drafts: bool, diags: &mut Vec<Diagnostic>) -> Result<Input> {
+///
+/// `use_lock`: check line-only citations against `citations.lock` (off when
+/// the lock is being rewritten).
+pub fn site(
+    root: &Path,
+    drafts: bool,
+    use_lock: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Input> {
     let config = config(root, diags)?;
     let sources = sources(root, diags)?;
     let pages = pages(root, drafts, diags)?;
     let roster = roster(root, diags)?;
+    let lock = if use_lock { lock(root, diags)? } else { None };
     Ok(Input {
         config,
         sources,
         pages,
         roster,
+        lock,
     })
 }

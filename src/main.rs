@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use explainer::{Failure, Options, Report};
+use explainer::{Diagnostic, Failure, Options, Report};
 
 #[derive(Parser)]
 #[command(
@@ -34,69 +34,96 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Verify every citation; write nothing.
+    /// Verify every citation; write nothing (unless --fix).
     Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Rewrite the line numbers of citations whose quote or locked line now stands on exactly one other line.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: show the changes without writing them.
+        #[arg(long, requires = "fix")]
+        dry_run: bool,
+    },
+    /// Record what every cited line says in citations.lock, after reviewing a change.
+    Lock {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Scaffold a source entry or a page.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Add sources/FILE to sources/sources.toml with a suggested id, title and sha256 pin.
+    Source {
+        /// The source file, below sources/.
+        file: PathBuf,
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write a new page with front matter under content/.
+    Page {
+        /// The page's path below content/ (".md" is added if missing).
+        path: PathBuf,
+        #[arg(long)]
+        title: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn summary(verb: &str, r: &Report) -> String {
     let s = &r.stats;
     let mut line = format!(
-        "{verb}: {} page{}, {} source{}, {} citation{} verified ({} claims, {} roster cites), {} warning{}, {:.2} s",
-        s.pages,
-        if s.pages == 1 { "" } else { "s" },
-        s.sources,
-        if s.sources == 1 { "" } else { "s" },
-        s.citations,
-        if s.citations == 1 { "" } else { "s" },
+        "{verb}: {}, {}, {} verified ({} claims, {} roster cites), {}, {:.2} s",
+        plural(s.pages, "page"),
+        plural(s.sources, "source"),
+        plural(s.citations, "citation"),
         s.claims,
         s.roster_cites,
-        r.warnings.len(),
-        if r.warnings.len() == 1 { "" } else { "s" },
+        plural(r.warnings.len(), "warning"),
         s.elapsed.as_secs_f64()
     );
     if let Some(out) = &r.output {
-        line.push_str(&format!(" -> {} ({} files)", out.display(), s.files));
+        line.push_str(&format!(" -> {}", out.display()));
+        if s.files > 1 {
+            line.push_str(&format!(" ({} files)", s.files));
+        }
     }
     line
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+fn print(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal();
-    let (verb, result) = match cli.command {
-        Command::Build {
-            root,
-            output,
-            drafts,
-        } => (
-            "built",
-            explainer::build(&Options {
-                root,
-                output,
-                drafts,
-            }),
-        ),
-        Command::Check { root } => ("checked", explainer::check(&Options::new(root))),
-    };
+    for d in diags {
+        eprintln!("{}\n", d.render(color));
+    }
+}
+
+fn finish(verb: &str, result: Result<Report, Failure>) -> ExitCode {
     match result {
         Ok(report) => {
-            for w in &report.warnings {
-                eprintln!("{}\n", w.render(color));
-            }
+            print(&report.warnings);
             eprintln!("{}", summary(verb, &report));
             ExitCode::SUCCESS
         }
         Err(Failure::Content(diags)) => {
-            for d in &diags {
-                eprintln!("{}\n", d.render(color));
-            }
+            print(&diags);
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!(
-                "error: {errors} error{} found; nothing was written",
-                if errors == 1 { "" } else { "s" }
+                "error: {} found; nothing was written",
+                plural(errors, "error")
             );
             ExitCode::from(1)
         }
@@ -104,5 +131,82 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn fix(root: PathBuf, dry_run: bool) -> ExitCode {
+    match explainer::fix(&Options::new(root), dry_run) {
+        Ok(report) => {
+            for a in &report.applied {
+                println!("{a}");
+            }
+            print(&report.remaining);
+            let verb = if dry_run { "would fix" } else { "fixed" };
+            let mut line = format!("{verb} {}", plural(report.applied.len(), "citation"));
+            if report.lock_written {
+                line.push_str("; citations.lock refreshed");
+            }
+            if report.lock_stale {
+                line.push_str("; citations.lock not refreshed until the errors are fixed (then run `explainer lock`)");
+            }
+            let errors = report.remaining.iter().filter(|d| d.is_error()).count();
+            if errors > 0 {
+                line.push_str(&format!(
+                    "; {} left to fix by hand",
+                    plural(errors, "error")
+                ));
+            }
+            eprintln!("{line}");
+            ExitCode::from(if errors > 0 { 1 } else { 0 })
+        }
+        Err(e) => finish("checked", Err(e)),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+        } => finish(
+            "built",
+            explainer::build(&Options {
+                root,
+                output,
+                drafts,
+            }),
+        ),
+        Command::Check {
+            root, fix: false, ..
+        } => finish("checked", explainer::check(&Options::new(root))),
+        Command::Check {
+            root,
+            fix: true,
+            dry_run,
+        } => fix(root, dry_run),
+        Command::Lock { root } => finish("locked", explainer::lock(&Options::new(root))),
+        Command::New {
+            what: New::Source { file, id, root },
+        } => match explainer::scaffold::new_source(&root, &file, id.as_deref()) {
+            Ok(s) => {
+                eprintln!(
+                    "added sources/{} to sources/sources.toml as `{}` (sha256 {})\n  title: {}",
+                    s.file, s.id, s.sha256, s.title
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => finish("", Err(Failure::Io(e))),
+        },
+        Command::New {
+            what: New::Page { path, title, root },
+        } => match explainer::scaffold::new_page(&root, &path, &title) {
+            Ok(p) => {
+                eprintln!("wrote {}", p.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => finish("", Err(Failure::Io(e))),
+        },
     }
 }

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 
 use crate::cite::Citation;
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::lock::{self, Lock};
 use crate::markdown::{Piece, Shortcode};
 use crate::page::ParsedPage;
 use crate::roster::{self, Roster};
@@ -26,6 +27,8 @@ pub struct Input {
     /// Pages in reading order (weight, then path); file texts alongside.
     pub pages: Vec<(ParsedPage, String)>,
     pub roster: Option<Roster>,
+    /// `citations.lock`, when the site has one and it is to be checked.
+    pub lock: Option<Lock>,
 }
 
 /// A verified reference to source lines.
@@ -143,6 +146,16 @@ impl<'a> From<&'a Citation> for Cited<'a> {
 struct Verifier<'a> {
     sources: &'a [Source],
     keys: &'a BTreeMap<String, usize>,
+    lock: Option<&'a Lock>,
+}
+
+/// `3` or `3-5`.
+fn lines_text(first: usize, last: usize) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    }
 }
 
 impl Verifier<'_> {
@@ -206,6 +219,7 @@ impl Verifier<'_> {
             matched: None,
         };
         let Some(quote) = c.quote else {
+            self.locked(c, s, file, text)?;
             return Ok(reference);
         };
         let normalized = text::normalize_str(quote);
@@ -231,35 +245,85 @@ impl Verifier<'_> {
         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
             .filter(|&l| l != first && find_in_lines(s, l, l + width, &parts).is_some())
             .collect();
-        let help = match elsewhere.as_slice() {
+        match elsewhere.as_slice() {
             [] => {
                 let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
-                format!(
+                Err(d.with_help(format!(
                     "{} {what} reads: \"{}\"",
                     s.id,
                     text::ellipsize(&text::normalize_str(&shown.join(" ")), 120)
-                )
+                )))
             }
             found => {
-                let lines: Vec<String> = found
-                    .iter()
-                    .map(|l| {
-                        if width == 0 {
-                            l.to_string()
-                        } else {
-                            format!("{l}-{}", l + width)
-                        }
-                    })
-                    .collect();
-                let fix = format!("[@{}:{} \"{}\"]", c.key, lines[0], quote);
-                format!(
-                    "the quote is in {} on line {}; cite it as {fix}",
+                let lines: Vec<String> = found.iter().map(|&l| lines_text(l, l + width)).collect();
+                let cite = format!("[@{}:{} \"{}\"]", c.key, lines[0], quote);
+                let d = d.with_help(format!(
+                    "the quote is in {} on line {}; cite it as {cite}",
                     s.id,
                     lines.join(", ")
-                )
+                ));
+                Err(if found.len() == 1 {
+                    d.with_fix(relines(c, file, text, &lines[0]))
+                } else {
+                    d
+                })
             }
+        }
+    }
+
+    /// E014: a line-only citation whose line no longer says what the lock recorded.
+    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &str) -> Result<(), Diagnostic> {
+        let Some(lock) = self.lock else { return Ok(()) };
+        let (first, last) = (c.first as usize, c.last as usize);
+        let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
+        let changed = (first..=last)
+            .zip(&locked)
+            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized[l - 1].text) != h));
+        if !changed {
+            return Ok(());
+        }
+        let what = if first == last {
+            format!("line {first}")
+        } else {
+            format!("lines {first}-{last}")
         };
-        Err(d.with_help(help))
+        let d = Diagnostic::at(
+            "E014",
+            file,
+            text,
+            c.lines_span.clone(),
+            format!("{} {what} changed since citations.lock was written", s.id),
+        );
+        let review = "if the citation still holds, review it and run `explainer lock`";
+        Err(match lock::relocate(s, &locked).as_slice() {
+            [] => d.with_help(format!(
+                "the locked text is no longer in {}; {review}",
+                s.id
+            )),
+            [to] => {
+                let new = lines_text(*to, to + last - first);
+                d.with_help(format!("the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
+                    .with_fix(relines(c, file, text, &new))
+            }
+            many => {
+                let at: Vec<String> = many.iter().map(usize::to_string).collect();
+                d.with_help(format!(
+                    "the locked text is now on lines {}; {review}",
+                    at.join(", ")
+                ))
+            }
+        })
+    }
+}
+
+/// The fix that points a citation at other lines.
+fn relines(c: &Cited, file: &str, text: &str, new: &str) -> Fix {
+    Fix {
+        file: file.to_string(),
+        key: c.key.to_string(),
+        span: c.lines_span.clone(),
+        old: text[c.lines_span.clone()].to_string(),
+        new: new.to_string(),
     }
 }
 
@@ -402,14 +466,16 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                 };
                 let s = &v.sources[i];
                 let (first, last) = (rc.first as usize, rc.last as usize);
-                let spelled = std::iter::once(&m.name)
-                    .chain(&m.variants)
-                    .find_map(|name| {
-                        let normalized = text::normalize_str(name);
-                        find_in_lines(s, first, last, &[normalized.as_str()])
-                            .map(|range| (name.clone(), range))
-                    });
-                match spelled {
+                let spelled_in = |first: usize, last: usize| {
+                    std::iter::once(&m.name)
+                        .chain(&m.variants)
+                        .find_map(|name| {
+                            let normalized = text::normalize_str(name);
+                            find_in_lines(s, first, last, &[normalized.as_str()])
+                                .map(|range| (name.clone(), range))
+                        })
+                };
+                match spelled_in(first, last) {
                     Some((spelling, range)) => found.push(MemberCite {
                         reference: Ref {
                             source: i,
@@ -427,20 +493,50 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                         } else {
                             format!("lines {first}-{last}")
                         };
-                        errors.push(
-                            Diagnostic::at(
-                                "E008",
-                                roster::FILE,
-                                &r.text,
-                                rc.span.clone(),
-                                format!("{} is not named in {} {what}", m.name, s.id),
-                            )
-                            .with_help(format!(
+                        let width = last - first;
+                        let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
+                            .filter(|&l| spelled_in(l, l + width).is_some())
+                            .collect();
+                        let mut d = Diagnostic::at(
+                            "E008",
+                            roster::FILE,
+                            &r.text,
+                            rc.span.clone(),
+                            format!("{} is not named in {} {what}", m.name, s.id),
+                        );
+                        d = match elsewhere.as_slice() {
+                            [] => d.with_help(format!(
                                 "{} {what} reads: \"{}\"; add the spelling it uses to `variants`",
                                 s.id,
                                 text::ellipsize(&text::normalize_str(&shown.join(" ")), 160)
                             )),
-                        );
+                            found => {
+                                let at: Vec<String> =
+                                    found.iter().map(|&l| lines_text(l, l + width)).collect();
+                                let d = d.with_help(format!(
+                                    "{} names {} on line {}",
+                                    s.id,
+                                    m.name,
+                                    at.join(", ")
+                                ));
+                                if found.len() == 1 {
+                                    let colon = r.text[rc.span.clone()]
+                                        .rfind(':')
+                                        .map_or(rc.span.start, |c| rc.span.start + c + 1);
+                                    let span = colon..rc.span.end;
+                                    d.with_fix(Fix {
+                                        file: roster::FILE.to_string(),
+                                        key: rc.key.clone(),
+                                        old: r.text[span.clone()].to_string(),
+                                        span,
+                                        new: at[0].clone(),
+                                    })
+                                } else {
+                                    d
+                                }
+                            }
+                        };
+                        errors.push(d);
                     }
                 }
             }
@@ -460,11 +556,13 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
         sources,
         pages,
         roster: raw_roster,
+        lock,
     } = input;
     let keys = source::key_index(&sources);
     let v = Verifier {
         sources: &sources,
         keys: &keys,
+        lock: lock.as_ref(),
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -563,7 +661,9 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
         .filter(|(_, b)| !b.is_empty())
         .map(|(i, _)| i)
         .collect();
-    for (i, s) in sources.iter().enumerate() {
+    // Failed citations leave no back-links: only a clean build can tell
+    // which sources nothing cites.
+    for (i, s) in sources.iter().enumerate().filter(|_| errors.is_empty()) {
         if !cited.contains(&i) {
             warnings.push(
                 Diagnostic::file(
