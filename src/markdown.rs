@@ -221,7 +221,30 @@ impl<'t> Builder<'t> {
         self.claim.clear();
         self.body.groups.push(CiteGroup { group, claim });
         let index = self.body.groups.len() - 1;
+        self.trim_before_marker();
         self.push(Piece::Cite(index));
+    }
+
+    /// `claim [@x:1]` renders as `claim¹`: the space before a group is the
+    /// writer's, not the reader's, and a marker must not wrap onto a line alone.
+    fn trim_before_marker(&mut self) {
+        loop {
+            match self.body.pieces.last_mut() {
+                Some(Piece::Event(Event::SoftBreak)) => {
+                    self.body.pieces.pop();
+                }
+                Some(Piece::Event(Event::Text(t))) if t.ends_with(char::is_whitespace) => {
+                    let trimmed = t.trim_end();
+                    if trimmed.is_empty() {
+                        self.body.pieces.pop();
+                    } else {
+                        *t = CowStr::from(trimmed.to_string());
+                        return;
+                    }
+                }
+                _ => return,
+            }
+        }
     }
 
     /// A paragraph that is only `{{ name(args) }}` becomes a shortcode.
@@ -401,9 +424,15 @@ mod tests {
         );
         assert!(b.errors.is_empty(), "{:?}", b.errors);
         assert_eq!(b.groups.len(), 2);
-        assert_eq!(texts(&b), "The US will supervise it <0>. Then more <1>.");
+        assert_eq!(texts(&b), "The US will supervise it<0>. Then more<1>.");
         assert_eq!(b.groups[0].claim, "The US will supervise it");
         assert_eq!(b.groups[1].claim, "Then more");
+    }
+
+    #[test]
+    fn no_space_or_line_break_before_a_marker() {
+        let b = body("A claim\n[@a:1] and   [@a:2] end.\n");
+        assert_eq!(texts(&b), "A claim<0> and<1> end.");
     }
 
     #[test]
@@ -445,7 +474,7 @@ mod tests {
             b.groups[0].group.citations[0].quote.as_deref(),
             Some("it's a \"deal\"\nnow")
         );
-        assert_eq!(texts(&b), "He said so <0> today.");
+        assert_eq!(texts(&b), "He said so<0> today.");
     }
 
     #[test]

@@ -35,6 +35,8 @@ struct Row {
     href: String,
     text: String,
     page: String,
+    /// The page title shortened for the matrix's row headers.
+    page_short: String,
     note: usize,
     single: bool,
     source_count: usize,
@@ -117,6 +119,7 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
             text::ellipsize(&c.text, 240)
         },
         page: site.pages[c.page].page.front.title.clone(),
+        page_short: text::ellipsize(&site.pages[c.page].page.front.title, 22),
         note: c.note,
         single: source_count == 1,
         source_count,

@@ -269,7 +269,7 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<Bo
                 }));
             }
             Piece::Event(Event::Start(Tag::Table(a))) => {
-                events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">")));
                 events.push(Event::Start(Tag::Table(a.clone())));
             }
             Piece::Event(Event::End(TagEnd::Table)) => {
@@ -405,8 +405,10 @@ pub(crate) fn page(
     let date = p.front.date.map(|d| d.to_string());
     let json_ld = meta::news_article(ctx.site, rp, &description, date.as_deref());
     let kind = if p.url.is_empty() { "home" } else { "page" };
+    let mut base = chrome.base(&p.url, &p.front.title, &description, kind, json_ld, script);
+    base.syntax = body.html.contains("class=\"syn-");
     let view = View {
-        base: chrome.base(&p.url, &p.front.title, &description, kind, json_ld, script),
+        base,
         page: PageView {
             title: p.front.title.clone(),
             description: p.front.description.clone(),

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::content::claim_href;
-use super::{encode_segment, highlight, root_of, source_url, Output, Theme};
+use super::{encode_segment, root_of, source_url, Output, Theme};
 use crate::resolve::{Ref, ResolvedPage, Site};
 use crate::source::Source;
 
@@ -227,13 +227,7 @@ pub(crate) fn sitemap(base: &str, outputs: &[Output]) -> Output {
 
 /// Annotations and static files.
 pub(crate) fn files(site: &Site, theme: &Theme) -> Vec<Output> {
-    let mut out = vec![
-        ("annotations.jsonld".to_string(), annotations(site)),
-        (
-            "static/syntax.css".to_string(),
-            highlight::stylesheet().into_bytes(),
-        ),
-    ];
+    let mut out = vec![("annotations.jsonld".to_string(), annotations(site))];
     out.extend(
         theme
             .statics

@@ -53,6 +53,8 @@ pub(crate) struct Base<'a> {
     kind: &'static str,
     nav: Vec<NavItem>,
     script: bool,
+    /// Link `static/syntax.css`: the page has highlighted code.
+    pub syntax: bool,
 }
 
 /// `../` repeated for a page at URL path `url` (`""`, `a/`, `x/b/`).
@@ -176,6 +178,7 @@ impl<'a> Chrome<'a> {
             kind,
             nav,
             script,
+            syntax: false,
         }
     }
 }
@@ -244,6 +247,18 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
         errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         errors.dedup();
         return Err(errors);
+    }
+    let mut used = std::collections::BTreeSet::new();
+    for (path, bytes) in &out {
+        if path.ends_with(".html") {
+            highlight::classes_in(&String::from_utf8_lossy(bytes), &mut used);
+        }
+    }
+    if !used.is_empty() {
+        out.push((
+            "static/syntax.css".into(),
+            highlight::stylesheet(&used).into_bytes(),
+        ));
     }
     if let Some(base) = site.config.base() {
         let sitemap = meta::sitemap(&base, &out);

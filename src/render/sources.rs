@@ -60,6 +60,19 @@ fn coverage(site: &Site, i: usize) -> (usize, usize, usize) {
     (cited, non_blank, share)
 }
 
+/// `12345` -> `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub(crate) fn publisher(s: &Source) -> String {
     s.meta
         .publisher
@@ -185,7 +198,7 @@ struct SourceView<'a> {
     path: String,
     file_name: &'a str,
     verbatim: String,
-    size: usize,
+    size: String,
     line_count: usize,
     sha256: &'a str,
     cited_lines: usize,
@@ -295,7 +308,7 @@ pub(crate) fn provenance(
             path: format!("sources/{}", s.path),
             file_name: s.file_name(),
             verbatim: verbatim.clone(),
-            size: s.size,
+            size: thousands(s.size),
             line_count: s.lines.len(),
             sha256: &s.sha256,
             cited_lines,
@@ -312,4 +325,15 @@ pub(crate) fn provenance(
         (format!("{dir}index.html"), html.into_bytes()),
         (format!("{dir}{}", s.file_name()), s.bytes()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(2584), "2,584");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
 }
