@@ -23,6 +23,7 @@ pub mod render;
 pub mod resolve;
 pub mod roster;
 pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod text;
 pub mod write;
@@ -160,6 +161,26 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         stats: stats(&site, 0, started),
         output: None,
     })
+}
+
+/// Verify and render into memory: the files of the site, nothing written.
+/// `serve` uses this; `build` writes its result.
+pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
+    let started = Instant::now();
+    let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
+    let files = render::site(&site, &theme).map_err(|ds| Failure::Content(sorted(ds)))?;
+    let files = if site.config.minify {
+        write::minify(files)
+    } else {
+        files
+    };
+    let warnings = std::mem::take(&mut site.warnings);
+    let report = Report {
+        warnings,
+        stats: stats(&site, files.len(), started),
+        output: None,
+    };
+    Ok((files, report))
 }
 
 /// `explainer build`: verify, render, write atomically.

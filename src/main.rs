@@ -50,6 +50,23 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Live preview: build into memory, serve on 127.0.0.1, rebuild and reload on every save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// First port to try (the next free one is taken if it is busy; 0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Show pages marked draft too.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Scaffold a source entry or a page.
     New {
         #[command(subcommand)]
@@ -186,6 +203,24 @@ fn main() -> ExitCode {
             fix: true,
             dry_run,
         } => fix(root, dry_run),
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            drafts,
+        } => {
+            match explainer::serve::run(explainer::serve::ServeOptions {
+                root,
+                drafts,
+                port,
+                interface,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => finish("", Err(Failure::Io(e))),
+            }
+        }
         Command::Lock { root } => finish("locked", explainer::lock(&Options::new(root))),
         Command::New {
             what: New::Source { file, id, root },
