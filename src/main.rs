@@ -128,6 +128,35 @@ fn print(diags: &[Diagnostic]) {
     }
 }
 
+/// Runs `work`; on a terminal, a spinner appears if it takes over a second.
+/// Nothing extra is printed when stderr is not a terminal.
+fn with_progress<T>(label: &str, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let bar = indicatif::ProgressBar::hidden();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (shown, flag) = (bar.clone(), std::sync::Arc::clone(&done));
+    let label = label.to_string();
+    let timer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if !flag.load(std::sync::atomic::Ordering::SeqCst) {
+            shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            shown.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .expect("the template is valid"),
+            );
+            shown.set_message(label);
+            shown.enable_steady_tick(std::time::Duration::from_millis(100));
+        }
+    });
+    let out = work();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    bar.finish_and_clear();
+    drop(timer);
+    out
+}
+
 fn finish(verb: &str, result: Result<Report, Failure>) -> ExitCode {
     match result {
         Ok(report) => {
@@ -189,15 +218,20 @@ fn main() -> ExitCode {
             drafts,
         } => finish(
             "built",
-            explainer::build(&Options {
-                root,
-                output,
-                drafts,
+            with_progress("verifying and rendering", || {
+                explainer::build(&Options {
+                    root,
+                    output,
+                    drafts,
+                })
             }),
         ),
         Command::Check {
             root, fix: false, ..
-        } => finish("checked", explainer::check(&Options::new(root))),
+        } => finish(
+            "checked",
+            with_progress("verifying", || explainer::check(&Options::new(root))),
+        ),
         Command::Check {
             root,
             fix: true,
