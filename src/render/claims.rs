@@ -37,6 +37,8 @@ struct Row {
     page: String,
     /// The page title shortened for the matrix's row headers.
     page_short: String,
+    /// The claim shortened for the matrix's row headers.
+    excerpt: String,
     note: usize,
     single: bool,
     source_count: usize,
@@ -119,7 +121,12 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
             text::ellipsize(&c.text, 240)
         },
         page: site.pages[c.page].page.front.title.clone(),
-        page_short: text::ellipsize(&site.pages[c.page].page.front.title, 22),
+        page_short: if site.pages[c.page].page.url.is_empty() {
+            "Home".to_string()
+        } else {
+            text::ellipsize(&site.pages[c.page].page.front.title, 22)
+        },
+        excerpt: text::ellipsize(&c.text, 72),
         note: c.note,
         single: source_count == 1,
         source_count,
@@ -244,7 +251,7 @@ pub(crate) fn page(
         columns: cols
             .iter()
             .map(|&s| Column {
-                label: site.sources[s].id.clone(),
+                label: super::sources::short_name(&site.sources[s]),
                 href: source_link(site, s, &root),
                 claims: tally.per_source[s],
             })
@@ -252,7 +259,7 @@ pub(crate) fn page(
         sources: if all.len() <= PER_SOURCE_TABLE_MAX {
             all.iter()
                 .map(|&s| PerSource {
-                    label: site.sources[s].id.clone(),
+                    label: super::sources::short_name(&site.sources[s]),
                     href: source_link(site, s, &root),
                     claims: tally.per_source[s],
                 })
@@ -328,7 +335,7 @@ pub(crate) fn shortcode(
     let columns = cols
         .iter()
         .map(|&s| Column {
-            label: site.sources[s].id.clone(),
+            label: super::sources::short_name(&site.sources[s]),
             href: source_link(site, s, root),
             claims: ids
                 .iter()

@@ -65,7 +65,7 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
         .sources
         .iter()
         .map(|s| Column {
-            label: s.id.clone(),
+            label: super::sources::short_name(s),
             href: format!("{root}{}index.html", source_url(&s.id)),
         })
         .collect();
@@ -118,7 +118,7 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
                 .collect();
             let silent = (0..site.sources.len())
                 .filter(|&s| members.iter().all(|m| !m.cells[s].named))
-                .map(|s| site.sources[s].id.clone())
+                .map(|s| super::sources::short_name(&site.sources[s]))
                 .collect();
             DelegationView {
                 id: d.id.clone(),

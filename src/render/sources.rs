@@ -73,6 +73,11 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// A column label for a source: its publisher when known, else its key.
+pub(crate) fn short_name(s: &Source) -> String {
+    s.meta.publisher.clone().unwrap_or_else(|| s.id.clone())
+}
+
 pub(crate) fn publisher(s: &Source) -> String {
     s.meta
         .publisher
