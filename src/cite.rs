@@ -236,7 +236,7 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
                 cur.bump();
                 quote.push('"');
             }
-            Some(c) if c == close || c == '"' => break,
+            Some(c) if c == close => break,
             Some(c) => quote.push(c),
         }
     }
@@ -309,6 +309,15 @@ mod tests {
         assert_eq!(keys, ["newsmax", "jpost", "a_b-c.txt"]);
         assert_eq!(g.citations[1].quote.as_deref(), Some("will supervise"));
         assert_eq!(g.citations[2].quote.as_deref(), Some("say \"hi\" now"));
+    }
+
+    #[test]
+    fn a_curly_quote_may_hold_straight_quote_marks() {
+        let g = group("[@a:2 “He said: \"we will see\" about”]");
+        assert_eq!(
+            g.citations[0].quote.as_deref(),
+            Some("He said: \"we will see\" about")
+        );
     }
 
     #[test]

@@ -113,7 +113,10 @@ fn verify(
     let mut diags = Vec::new();
     let input = load::site(root, drafts, use_lock, &mut diags)?;
     let theme = match render::Theme::load(root, &input.config.theme)? {
-        Ok(t) => Some(t),
+        Ok(t) => {
+            diags.extend(render::theme::check_templates(&t, &input.pages));
+            Some(t)
+        }
         Err(ds) => {
             diags.extend(ds);
             None

@@ -61,10 +61,28 @@ pub fn config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config> {
         );
     }
     let text = read_to_string(&path)?;
-    Ok(Config::parse(&text).unwrap_or_else(|d| {
+    let mut config = Config::parse(&text).unwrap_or_else(|d| {
         diags.push(d);
         Config::parse("title = \"\"").expect("the minimal config parses")
-    }))
+    });
+    if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
+        let at = text.find("theme").unwrap_or(0);
+        diags.push(
+            Diagnostic::at(
+                "E006",
+                config::FILE,
+                &text,
+                at..at + 5,
+                format!(
+                    "theme `{}` not found: there is no themes/{}/ folder",
+                    config.theme, config.theme
+                ),
+            )
+            .with_help("use theme = \"default\" or add the theme's folder under themes/"),
+        );
+        config.theme = "default".into();
+    }
+    Ok(config)
 }
 
 fn sources(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Source>> {

@@ -123,10 +123,16 @@ impl<'t> Builder<'t> {
         let start = run[0].1.start;
         let end = run[run.len() - 1].1.end;
         let raw = &self.text[start..end];
+        // Nothing inside a code span is a citation.
+        let code: Vec<Range<usize>> = run
+            .iter()
+            .filter(|(e, _)| matches!(e, Event::Code(_)))
+            .map(|(_, r)| r.start - start..r.end - start)
+            .collect();
         let mut groups: Vec<Group> = Vec::new();
         let mut resume = 0;
         for at in cite::group_starts(raw) {
-            if at < resume {
+            if at < resume || code.iter().any(|c| c.contains(&at)) {
                 continue;
             }
             match cite::parse_group(raw, at) {
@@ -331,6 +337,21 @@ fn parse_shortcode(inner: &str) -> Result<Shortcode, (String, String)> {
     }
 }
 
+/// Inline events that may stand inside a citation group's raw text: a quote
+/// is whatever sits between its delimiters, `*` and `<b>` included.
+fn in_run(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Text(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
+    )
+}
+
 /// Parses the body of a page starting at byte `body_at` of `text` (the whole file).
 pub fn parse(file: &str, text: &str, body_at: usize) -> Body {
     let mut b = Builder {
@@ -355,7 +376,7 @@ pub fn parse(file: &str, text: &str, body_at: usize) -> Body {
         match event {
             Event::Start(Tag::CodeBlock(_)) => b.in_code = true,
             Event::End(TagEnd::CodeBlock) => b.in_code = false,
-            Event::Text(_) | Event::SoftBreak if !b.in_code => {
+            _ if !b.in_code && in_run(&event) => {
                 b.run.push((event, range));
                 continue;
             }

@@ -471,8 +471,11 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                         .chain(&m.variants)
                         .find_map(|name| {
                             let normalized = text::normalize_str(name);
-                            find_in_lines(s, first, last, &[normalized.as_str()])
-                                .map(|range| (name.clone(), range))
+                            // The spelling as the source prints it (curly
+                            // apostrophes and all), not as the roster types it.
+                            find_in_lines(s, first, last, &[normalized.as_str()]).map(|range| {
+                                (s.char_slice(range.start, range.end).to_string(), range)
+                            })
                         })
                 };
                 match spelled_in(first, last) {

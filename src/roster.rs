@@ -170,6 +170,18 @@ impl Roster {
                     Some(s) => (s.get_ref().clone(), s.span()),
                     None => (slugify(m.name.get_ref()), m.name.span()),
                 };
+                if m.id.is_some() && (mid.is_empty() || slugify(&mid) != mid) {
+                    errors.push(
+                        Diagnostic::at(
+                            "E006",
+                            FILE,
+                            &text,
+                            mspan.clone(),
+                            format!("invalid member id `{mid}`"),
+                        )
+                        .with_help("ids are lower-case letters, digits and `-`"),
+                    );
+                }
                 if !member_ids.insert(mid.clone()) {
                     errors.push(
                         Diagnostic::at(

@@ -82,7 +82,7 @@ fn lock_detects_a_moved_line_only_citation_and_fix_repairs_exactly_the_numbers()
     assert_eq!(code, 1, "{err}");
     // Line-only [@a:3] on line 5 of the page: E014, pointing at the `3`.
     let col = PAGE.lines().nth(4).unwrap().find("a:3]").unwrap() + 3;
-    assert!(err.contains(&format!("error[E014]")), "{err}");
+    assert!(err.contains("error[E014]"), "{err}");
     assert!(
         err.contains(&format!("--> content/_index.md:5:{col}")),
         "{err}"

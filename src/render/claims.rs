@@ -60,16 +60,31 @@ struct PerSource {
     claims: usize,
 }
 
-/// Stable id of a claim: the page's URL and the note number.
+/// A page URL as a CSS-safe id part, one-to-one: letters, digits and `-`
+/// stay, `/` becomes `_s`, anything else `_xHEX_`. So `/x/b/` (`x_sb`) and
+/// `/x-b/` (`x-b`) differ, and `#c-…` works as a CSS selector as it is.
+fn id_part(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '/' => out.push_str("_s"),
+            c if c.is_alphanumeric() || c == '-' => out.push(c),
+            c => out.push_str(&format!("_x{:x}_", u32::from(c))),
+        }
+    }
+    out
+}
+
+/// Stable id of a claim: its page's URL and the note number; `c-N` on the
+/// home page.
 pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
     let c = &site.claims[claim];
     let url = site.pages[c.page].page.url.trim_end_matches('/');
-    let key = if url.is_empty() {
-        "index".to_string()
+    if url.is_empty() {
+        format!("c-{}", c.note)
     } else {
-        url.replace('/', "-")
-    };
-    format!("c-{key}-{}", c.note)
+        format!("c-{}-{}", id_part(url), c.note)
+    }
 }
 
 /// Distinct sources a claim cites, in first-cited order.
@@ -353,4 +368,18 @@ pub(crate) fn shortcode(
         pages: Vec::new(),
     };
     theme.render("shortcode_claims.html", &ShortcodeView { claims: view })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_part;
+
+    #[test]
+    fn id_parts_are_one_to_one_and_css_safe() {
+        assert_eq!(id_part("differences"), "differences");
+        assert_eq!(id_part("x/b"), "x_sb");
+        assert_eq!(id_part("x-b"), "x-b");
+        assert_eq!(id_part("x_sb"), "x_x5f_sb");
+        assert_eq!(id_part("a.b"), "a_x2e_b");
+    }
 }

@@ -218,7 +218,10 @@ struct BodyOut {
 /// Renders pieces to HTML. `note_of` gives the note number of a citation group.
 fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<BodyOut, Diagnostic> {
     let mut ids = Ids::new();
-    let headings: Vec<String> = heading_texts(pieces);
+    let headings: Vec<String> = heading_texts(pieces)
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     let mut heading = 0;
     let mut toc = Vec::new();
     let mut events: Vec<Event> = Vec::with_capacity(pieces.len());
@@ -420,18 +423,8 @@ pub(crate) fn page(
         },
     };
     let template = p.front.template.as_deref().unwrap_or("page.html");
-    let html = ctx.theme.render(template, &view).map_err(|d| {
-        if d.message.contains("not found") && d.message.contains(template) {
-            Diagnostic::file(
-                "E010",
-                &p.file,
-                format!("template `{template}` (from front matter) does not exist"),
-            )
-            .with_help("templates live in themes/NAME/templates/; the default is page.html")
-        } else {
-            d
-        }
-    })?;
+    // A missing `template` was reported by `check_templates` before rendering.
+    let html = ctx.theme.render(template, &view)?;
     Ok((format!("{}index.html", p.url), html.into_bytes()))
 }
 

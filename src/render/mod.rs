@@ -216,7 +216,7 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
             Job::Claims(k) => claims::page(site, theme, &chrome, k, script),
             Job::Delegations => roster::page(site, theme, &chrome, script),
             Job::NotFound => {
-                let base = chrome.base(
+                let mut base = chrome.base(
                     "",
                     "Page not found",
                     "There is no page at this address.",
@@ -224,6 +224,8 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
                     meta::website(site),
                     script,
                 );
+                // Served at any missing address: it has no canonical URL of its own.
+                base.canonical = None;
                 Ok(vec![(
                     "404.html".into(),
                     theme

@@ -8,8 +8,10 @@ use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
 use crate::text;
 
+/// Row id of a member. Ids are slugs (letters, digits, `-`), so `_` keeps
+/// delegation `a` + member `b-c` apart from delegation `a-b` + member `c`.
 pub(crate) fn member_anchor(delegation: &str, member: &str) -> String {
-    format!("m-{delegation}-{member}")
+    format!("m-{delegation}_{member}")
 }
 
 #[derive(Serialize)]

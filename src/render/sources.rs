@@ -253,7 +253,12 @@ fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
 /// Renders the editor's Markdown note of a source (no citations in it).
 fn note_html(note: &str) -> String {
     let body = markdown::parse("sources/sources.toml", note, 0);
+    // A note comes from the manifest, not from a template: raw HTML in it is
+    // shown as text, never rendered.
     let events = body.pieces.into_iter().filter_map(|p| match p {
+        markdown::Piece::Event(
+            pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h),
+        ) => Some(pulldown_cmark::Event::Text(h)),
         markdown::Piece::Event(e) => Some(e),
         _ => None,
     });

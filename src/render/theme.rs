@@ -68,6 +68,35 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
             .map_or(rest.len(), |(i, _)| i)
 }
 
+/// E010 for every page whose front matter names a template the theme lacks.
+pub fn check_templates(
+    theme: &Theme,
+    pages: &[(crate::page::ParsedPage, String)],
+) -> Vec<Diagnostic> {
+    pages
+        .iter()
+        .filter_map(|(p, text)| {
+            let name = p.front.template.as_deref()?;
+            if theme.has_template(name) {
+                return None;
+            }
+            let at = text.find("template").unwrap_or(0);
+            Some(
+                Diagnostic::at(
+                    "E010",
+                    &p.file,
+                    text,
+                    at..at + "template".len(),
+                    format!("template `{name}` does not exist"),
+                )
+                .with_help(
+                    "templates live in themes/NAME/templates/; the default for pages is page.html",
+                ),
+            )
+        })
+        .collect()
+}
+
 /// `--> 3:5` in a Tera parse error.
 fn parse_position(message: &str) -> Option<(usize, usize)> {
     let at = message.find("--> ")? + 4;
@@ -228,6 +257,10 @@ impl Theme {
                 format!("template error in {name}: {}", message.replace('\n', " ")),
             ),
         }
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
     }
 
     pub fn has_script(&self) -> bool {
