@@ -25,6 +25,9 @@ pub use theme::Theme;
 /// One output file: path relative to the output dir (with `/`), and bytes.
 pub type Output = (String, Vec<u8>);
 
+/// Content pages named in the site menu, at most.
+const NAV_PAGES: usize = 8;
+
 /// Site-wide data every page's chrome needs.
 pub(crate) struct Chrome<'a> {
     site: &'a Site,
@@ -118,10 +121,14 @@ pub(crate) fn display_date(d: &str) -> String {
 
 impl<'a> Chrome<'a> {
     fn new(site: &'a Site) -> Self {
+        // The menu names the top-level pages (`/a/`, `/x/`), first by weight,
+        // at most NAV_PAGES of them: every page carries the menu, so it must not
+        // grow with the site.
         let mut nav: Vec<(String, String)> = site
             .pages
             .iter()
-            .filter(|p| !p.page.url.is_empty())
+            .filter(|p| p.page.url.matches('/').count() == 1)
+            .take(NAV_PAGES)
             .map(|p| (p.page.url.clone(), p.page.front.title.clone()))
             .collect();
         if site.roster.is_some() {
@@ -253,7 +260,9 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
     let mut used = std::collections::BTreeSet::new();
     for (path, bytes) in &out {
         if path.ends_with(".html") {
-            highlight::classes_in(&String::from_utf8_lossy(bytes), &mut used);
+            if let Ok(html) = std::str::from_utf8(bytes) {
+                highlight::classes_in(html, &mut used);
+            }
         }
     }
     if !used.is_empty() {
