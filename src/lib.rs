@@ -166,27 +166,44 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     })
 }
 
-/// Verify and render into memory: the files of the site, nothing written.
-/// `serve` uses this; `build` writes its result.
+/// Collects rendered files in memory (for `serve`).
+#[derive(Default)]
+struct Memory(std::sync::Mutex<Vec<render::Output>>);
+
+impl render::Sink for Memory {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.0.lock().expect("memory sink lock").push((path, bytes));
+        Ok(())
+    }
+}
+
+fn render_error(e: render::RenderError) -> Failure {
+    match e {
+        render::RenderError::Content(ds) => Failure::Content(sorted(ds)),
+        render::RenderError::Io(e) => Failure::Io(e),
+    }
+}
+
+/// Verify and render into memory: the files of the site, sorted by path,
+/// nothing written. `serve` uses this.
 pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
-    let files = render::site(&site, &theme).map_err(|ds| Failure::Content(sorted(ds)))?;
-    let files = if site.config.minify {
-        write::minify(files)
-    } else {
-        files
-    };
+    let memory = Memory::default();
+    let count = render::site(&site, &theme, site.config.minify, &memory).map_err(render_error)?;
+    let mut files = memory.0.into_inner().expect("memory sink lock");
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let warnings = std::mem::take(&mut site.warnings);
     let report = Report {
         warnings,
-        stats: stats(&site, files.len(), started),
+        stats: stats(&site, count, started),
         output: None,
     };
     Ok((files, report))
 }
 
-/// `explainer build`: verify, render, write atomically.
+/// `explainer build`: verify, then render each file straight into a staging
+/// directory that replaces the output only when everything succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
@@ -194,18 +211,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .output
         .clone()
         .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
-    write::check_output(&output)?;
-    let files = render::site(&site, &theme).map_err(|ds| Failure::Content(sorted(ds)))?;
-    let files = if site.config.minify {
-        write::minify(files)
-    } else {
-        files
-    };
-    write::atomically(&output, &files)?;
+    let staging = write::Staging::new(&output)?;
+    let count = render::site(&site, &theme, site.config.minify, &staging).map_err(render_error)?;
+    staging.commit()?;
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {
         warnings,
-        stats: stats(&site, files.len(), started),
+        stats: stats(&site, count, started),
         output: Some(output),
     })
 }

@@ -8,9 +8,9 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
 
 use crate::render::Output;
 
@@ -70,72 +70,110 @@ fn clear_leftover(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Minifies HTML files when asked; other files pass through.
-pub fn minify(files: Vec<Output>) -> Vec<Output> {
+/// Minifies one HTML file. The doctype and the closing tags are kept, so the
+/// output stays valid HTML for checkers as well as browsers.
+pub fn minify_html(bytes: &[u8]) -> Vec<u8> {
     let cfg = minify_html::Cfg {
         minify_css: true,
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
         ..minify_html::Cfg::new()
     };
-    files
-        .into_par_iter()
-        .map(|(path, bytes)| {
-            if path.ends_with(".html") {
-                let m = minify_html::minify(&bytes, &cfg);
-                (path, m)
-            } else {
-                (path, bytes)
-            }
+    minify_html::minify(bytes, &cfg)
+}
+
+/// A staging directory beside the output: files go in as they are rendered;
+/// `commit` swaps it in for the output. Dropped uncommitted (a failed build),
+/// it is removed and the previous output is left as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    previous: PathBuf,
+    committed: bool,
+    made: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        check_output(out)?;
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let dir = sibling(out, "explainer-staging")?;
+        let previous = sibling(out, "explainer-previous")?;
+        clear_leftover(&dir)?;
+        clear_leftover(&previous)?;
+        fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        fs::write(dir.join(MARKER), MARKER_TEXT)
+            .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            previous,
+            committed: false,
+            made: Mutex::new(BTreeSet::new()),
         })
-        .collect()
+    }
+
+    /// Swaps the staging directory in for the output.
+    pub fn commit(mut self) -> Result<()> {
+        let out = &self.out;
+        if out.exists() {
+            if is_ours(out) {
+                fs::rename(out, &self.previous).with_context(|| {
+                    format!("moving the previous output {} aside", out.display())
+                })?;
+            } else {
+                // check_output allowed it: an empty directory.
+                fs::remove_dir(out)
+                    .with_context(|| format!("removing the empty directory {}", out.display()))?;
+            }
+        }
+        fs::rename(&self.dir, out)
+            .with_context(|| format!("moving the new output into {}", out.display()))?;
+        self.committed = true;
+        if self.previous.exists() {
+            fs::remove_dir_all(&self.previous).with_context(|| {
+                format!("removing the previous output {}", self.previous.display())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        let target = self.dir.join(&path);
+        if let Some(parent) = target.parent() {
+            let known = self.made.lock().expect("dir set lock").contains(parent);
+            if !known {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
+                self.made
+                    .lock()
+                    .expect("dir set lock")
+                    .insert(parent.to_path_buf());
+            }
+        }
+        fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Writes `files` into a fresh staging directory and swaps it in for `out`.
 pub fn atomically(out: &Path, files: &[Output]) -> Result<()> {
-    check_output(out)?;
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = Staging::new(out)?;
+    for (path, bytes) in files {
+        crate::render::Sink::put(&staging, path.clone(), bytes.clone())?;
     }
-    let staging = sibling(out, "explainer-staging")?;
-    let previous = sibling(out, "explainer-previous")?;
-    clear_leftover(&staging)?;
-    clear_leftover(&previous)?;
-    fs::create_dir(&staging).with_context(|| format!("creating {}", staging.display()))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT)
-        .with_context(|| format!("writing {}", staging.join(MARKER).display()))?;
-    let dirs: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|(p, _)| Path::new(p).parent().map(|d| staging.join(d)))
-        .collect();
-    for d in &dirs {
-        fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-    }
-    let written: Result<()> = files.par_iter().try_for_each(|(p, bytes)| {
-        let path = staging.join(p);
-        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-    });
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        if is_ours(out) {
-            fs::rename(out, &previous)
-                .with_context(|| format!("moving the previous output {} aside", out.display()))?;
-        } else {
-            // Checked above: an empty directory.
-            fs::remove_dir(out)
-                .with_context(|| format!("removing the empty directory {}", out.display()))?;
-        }
-    }
-    fs::rename(&staging, out)
-        .with_context(|| format!("moving the new output into {}", out.display()))?;
-    if previous.exists() {
-        fs::remove_dir_all(&previous)
-            .with_context(|| format!("removing the previous output {}", previous.display()))?;
-    }
-    Ok(())
+    staging.commit()
 }
 
 #[cfg(test)]

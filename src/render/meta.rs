@@ -205,10 +205,10 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// `sitemap.xml` listing every HTML page but the 404 page.
-pub(crate) fn sitemap(base: &str, outputs: &[Output]) -> Output {
+/// `sitemap.xml` listing every page (`…/index.html`; so not the 404 page).
+pub(crate) fn sitemap(base: &str, pages: &[String]) -> Output {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (path, _) in outputs {
+    for path in pages {
         if let Some(dir) = path.strip_suffix("index.html") {
             let url: String = dir
                 .split('/')

@@ -202,8 +202,36 @@ enum Job {
     Files,
 }
 
-/// Renders every page of the site. Template errors are E010.
-pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
+/// Where rendered files go: the build's staging directory, or memory for
+/// `serve`. Called from many threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+}
+
+/// Why rendering stopped: template errors (E010) or a file that could not be written.
+#[derive(Debug)]
+pub enum RenderError {
+    Content(Vec<Diagnostic>),
+    Io(anyhow::Error),
+}
+
+/// What one job hands back once its files are in the sink.
+#[derive(Default)]
+struct Done {
+    files: usize,
+    pages: Vec<String>,
+    classes: std::collections::BTreeSet<String>,
+}
+
+/// Renders every page of the site into `sink`, each file as soon as it is
+/// ready (minified when asked), so memory holds one page per thread rather
+/// than the whole site. Returns the number of files.
+pub fn site(
+    site: &Site,
+    theme: &Theme,
+    minify: bool,
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
     let chrome = Chrome::new(site);
     let script = theme.has_script();
     let ctx = content::Ctx::new(site, theme);
@@ -215,7 +243,7 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
     if site.roster.is_some() {
         jobs.push(Job::Delegations);
     }
-    let run = |job: Job| -> Result<Vec<Output>, Diagnostic> {
+    let render = |job: Job| -> Result<Vec<Output>, Diagnostic> {
         match job {
             Job::Page(i) => content::page(&ctx, &chrome, i, script).map(|file| vec![file]),
             Job::Provenance(i) => sources::provenance(site, theme, &chrome, i, script),
@@ -243,40 +271,65 @@ pub fn site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> 
             Job::Files => Ok(meta::files(site, theme)),
         }
     };
-    let results: Vec<Result<Vec<Output>, Diagnostic>> = jobs.into_par_iter().map(run).collect();
-    let mut out = Vec::new();
+    let run = |job: Job| -> Result<Done, RenderError> {
+        let mut done = Done::default();
+        for (path, bytes) in render(job).map_err(|d| RenderError::Content(vec![d]))? {
+            let bytes = if path.ends_with(".html") {
+                if let Ok(html) = std::str::from_utf8(&bytes) {
+                    highlight::classes_in(html, &mut done.classes);
+                }
+                if path.ends_with("index.html") {
+                    done.pages.push(path.clone());
+                }
+                if minify {
+                    crate::write::minify_html(&bytes)
+                } else {
+                    bytes
+                }
+            } else {
+                bytes
+            };
+            sink.put(path, bytes).map_err(RenderError::Io)?;
+            done.files += 1;
+        }
+        Ok(done)
+    };
+    let results: Vec<Result<Done, RenderError>> = jobs.into_par_iter().map(run).collect();
+    let mut pages = Vec::new();
+    let mut classes = std::collections::BTreeSet::new();
     let mut errors = Vec::new();
+    let mut files = 0;
     for r in results {
         match r {
-            Ok(files) => out.extend(files),
-            Err(d) => errors.push(d),
+            Ok(done) => {
+                files += done.files;
+                pages.extend(done.pages);
+                classes.extend(done.classes);
+            }
+            Err(RenderError::Content(ds)) => errors.extend(ds),
+            Err(e @ RenderError::Io(_)) => return Err(e),
         }
     }
     if !errors.is_empty() {
         errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         errors.dedup();
-        return Err(errors);
+        return Err(RenderError::Content(errors));
     }
-    let mut used = std::collections::BTreeSet::new();
-    for (path, bytes) in &out {
-        if path.ends_with(".html") {
-            if let Ok(html) = std::str::from_utf8(bytes) {
-                highlight::classes_in(html, &mut used);
-            }
-        }
-    }
-    if !used.is_empty() {
-        out.push((
+    if !classes.is_empty() {
+        sink.put(
             "static/syntax.css".into(),
-            highlight::stylesheet(&used).into_bytes(),
-        ));
+            highlight::stylesheet(&classes).into_bytes(),
+        )
+        .map_err(RenderError::Io)?;
+        files += 1;
     }
     if let Some(base) = site.config.base() {
-        let sitemap = meta::sitemap(&base, &out);
-        out.push(sitemap);
+        pages.sort();
+        let (path, bytes) = meta::sitemap(&base, &pages);
+        sink.put(path, bytes).map_err(RenderError::Io)?;
+        files += 1;
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    Ok(files)
 }
 
 #[cfg(test)]
