@@ -98,6 +98,18 @@ impl Failure {
     }
 }
 
+/// With `EXPLAINER_TIMINGS` set, each phase's time goes to stderr (for
+/// profiling the build; see benches/).
+fn timing(phase: &str, since: Instant) -> Instant {
+    if std::env::var_os("EXPLAINER_TIMINGS").is_some() {
+        eprintln!(
+            "timing: {phase:<8} {:>8.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Instant::now()
+}
+
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
@@ -111,7 +123,9 @@ fn verify(
     use_lock: bool,
 ) -> Result<(resolve::Site, render::Theme), Failure> {
     let mut diags = Vec::new();
+    let t = Instant::now();
     let input = load::site(root, drafts, use_lock, &mut diags)?;
+    let t = timing("load", t);
     let theme = match render::Theme::load(root, &input.config.theme)? {
         Ok(t) => {
             diags.extend(render::theme::check_templates(&t, &input.pages));
@@ -129,6 +143,7 @@ fn verify(
             None
         }
     };
+    timing("resolve", t);
     match (site, theme) {
         (Some(mut site), Some(theme)) if !diags.iter().any(Diagnostic::is_error) => {
             diags.append(&mut site.warnings);
@@ -212,8 +227,11 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .clone()
         .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
     let staging = write::Staging::new(&output)?;
+    let t = Instant::now();
     let count = render::site(&site, &theme, site.config.minify, &staging).map_err(render_error)?;
+    let t = timing("render", t);
     staging.commit()?;
+    timing("commit", t);
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {
         warnings,

@@ -278,7 +278,7 @@ impl Verifier<'_> {
         let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
         let changed = (first..=last)
             .zip(&locked)
-            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized[l - 1].text) != h));
+            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized[l - 1]) != h));
         if !changed {
             return Ok(());
         }
@@ -338,28 +338,36 @@ pub fn find_in_lines(
     if parts.is_empty() {
         return None;
     }
+    // Search the normalized text kept for each line; only a hit is mapped
+    // back to source offsets, by normalizing its lines again with offsets.
     if first == last {
-        let n = &s.normalized[first - 1];
-        let m = text::find_parts(&n.text, parts)?;
-        let base = s.line_chars[first - 1];
-        return Some(map_back(&n.text, &n.origin, m, base));
+        let m = text::find_parts(&s.normalized[first - 1], parts)?;
+        let n = text::normalize(s.line(first));
+        return Some(map_back(&n.text, &n.origin, m, s.line_chars[first - 1]));
     }
     let mut joined = String::new();
-    let mut origin: Vec<u32> = Vec::new();
     for l in first..=last {
         let n = &s.normalized[l - 1];
+        if !n.is_empty() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(n);
+        }
+    }
+    let m = text::find_parts(&joined, parts)?;
+    let mut origin: Vec<u32> = Vec::new();
+    for l in first..=last {
+        let n = text::normalize(s.line(l));
         if n.text.is_empty() {
             continue;
         }
         let base = s.line_chars[l - 1] as u32;
-        if !joined.is_empty() {
-            joined.push(' ');
+        if !origin.is_empty() {
             origin.push(base.saturating_sub(1));
         }
-        joined.push_str(&n.text);
         origin.extend(n.origin.iter().map(|o| o + base));
     }
-    let m = text::find_parts(&joined, parts)?;
     Some(map_back(&joined, &origin, m, 0))
 }
 

@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use crate::config::toml_diagnostic;
 use crate::diagnostic::Diagnostic;
-use crate::text::{self, Normalized};
+use crate::text;
 
 pub const MANIFEST: &str = "sources/sources.toml";
 const BOM: &str = "\u{FEFF}";
@@ -44,8 +44,9 @@ pub struct Source {
     pub lines: Vec<Range<usize>>,
     /// Char offset in `text` of the start of each line.
     pub line_chars: Vec<usize>,
-    /// Each line normalized once (SPEC 3.2).
-    pub normalized: Vec<Normalized>,
+    /// Each line normalized once (SPEC 3.2); offsets are recomputed only for
+    /// the lines a match is mapped back from.
+    pub normalized: Vec<String>,
     pub sha256: String,
     pub size: usize,
 }
@@ -83,7 +84,7 @@ impl Source {
         }
         let normalized = lines
             .iter()
-            .map(|r| text::normalize(&text[r.clone()]))
+            .map(|r| text::normalize_str(&text[r.clone()]))
             .collect();
         Ok(Source {
             id: stem(path).to_string(),
@@ -141,14 +142,11 @@ impl Source {
     }
 
     pub fn is_blank(&self, n: usize) -> bool {
-        self.normalized[n - 1].text.is_empty()
+        self.normalized[n - 1].is_empty()
     }
 
     pub fn non_blank_lines(&self) -> usize {
-        self.normalized
-            .iter()
-            .filter(|n| !n.text.is_empty())
-            .count()
+        self.normalized.iter().filter(|n| !n.is_empty()).count()
     }
 
     /// Title to show: the manifest's, else the first non-blank line.
@@ -159,8 +157,8 @@ impl Source {
         let first = self
             .normalized
             .iter()
-            .find(|n| !n.text.is_empty())
-            .map_or("", |n| n.text.as_str());
+            .find(|n| !n.is_empty())
+            .map_or("", String::as_str);
         text::ellipsize(first, 90)
     }
 

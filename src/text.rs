@@ -52,9 +52,29 @@ pub fn normalize(s: &str) -> Normalized {
     Normalized { text, origin }
 }
 
-/// Normalized text only, for callers that do not need offsets.
+/// Normalized text only, for callers that do not need offsets. Most lines
+/// are plain ASCII with single spaces, which normalize to themselves trimmed.
 pub fn normalize_str(s: &str) -> String {
-    normalize(s).text
+    let trimmed = s.trim_matches(|c: char| c.is_whitespace());
+    let plain =
+        trimmed.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !trimmed.contains("  ");
+    if plain {
+        return trimmed.to_string();
+    }
+    let mut text = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending_space = !text.is_empty();
+            continue;
+        }
+        if pending_space {
+            text.push(' ');
+            pending_space = false;
+        }
+        text.push(fold_char(c));
+    }
+    text
 }
 
 /// True when the line holds only Unicode white space (U+00A0 included).
@@ -170,6 +190,23 @@ mod tests {
             normalize_str("\u{201C}it\u{2019}s\u{201D} \u{2018}x\u{2019} 5\u{2032}6\u{2033} a\u{2013}b\u{2014}c\u{2212}d\u{2010}e\u{2011}f\u{2012}g \u{201E}q\u{201F} \u{201A}r\u{201B}"),
             "\"it's\" 'x' 5'6\" a-b-c-d-e-f-g \"q\" 'r'"
         );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_full_normalization() {
+        for s in [
+            "plain ascii line",
+            "  padded  ",
+            "tab\there",
+            "a  b",
+            "curly \u{201C}q\u{201D}",
+            "nbsp\u{00A0}x",
+            "",
+            " ",
+            "x\r",
+        ] {
+            assert_eq!(normalize_str(s), normalize(s).text, "{s:?}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Annotations of every citation (`/annotations.jsonld`), the sitemap, and
 //! the theme's static files.
 
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use super::content::claim_href;
@@ -136,16 +137,19 @@ fn annotations(site: &Site) -> Vec<u8> {
         json!({ "source": link(site, "", &verbatim_path(s)), "selector": selectors(s, r) })
     };
     let collection = link(site, "", "annotations.jsonld");
-    let mut items: Vec<Vec<u8>> = Vec::new();
-    let mut push = |v: Value| items.push(serde_json::to_vec(&v).expect("JSON serializes"));
-    for (ci, claim) in site.claims.iter().enumerate() {
-        let page_url = link(site, "", &claim_href(site, ci, ""));
-        let id = super::claims::claim_id(site, ci);
-        for (k, r) in site.pages[claim.page].group_refs[claim.group]
-            .iter()
-            .enumerate()
-        {
-            push(json!({
+    let to_vec = |v: Value| serde_json::to_vec(&v).expect("JSON serializes");
+    // Claims are serialized in parallel, each to its own buffer, then joined in order.
+    let mut items: Vec<Vec<u8>> = site
+        .claims
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(ci, claim)| {
+            let page_url = link(site, "", &claim_href(site, ci, ""));
+            let id = super::claims::claim_id(site, ci);
+            let collection = &collection;
+            let target = &target;
+            site.pages[claim.page].group_refs[claim.group].iter().enumerate().map(move |(k, r)| {
+                to_vec(json!({
                 "id": format!("{collection}#{id}-{}", k + 1),
                 "type": "Annotation",
                 "motivation": "describing",
@@ -154,9 +158,11 @@ fn annotations(site: &Site) -> Vec<u8> {
                     { "id": page_url, "type": "Text", "format": "text/html" },
                 ],
                 "target": target(r),
-            }));
-        }
-    }
+            }))
+            })
+        })
+        .collect();
+    let mut push = |v: Value| items.push(to_vec(v));
     if let Some(roster) = &site.roster {
         for (di, d) in roster.roster.delegations.iter().enumerate() {
             for (mi, m) in d.members.iter().enumerate() {
