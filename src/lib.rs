@@ -199,13 +199,14 @@ fn render_error(e: render::RenderError) -> Failure {
     }
 }
 
-/// Verify and render into memory: the files of the site, sorted by path,
-/// nothing written. `serve` uses this.
+/// Verify and render into memory, unminified: the files of the site, sorted
+/// by path, nothing written. `serve` uses this.
 pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
     let memory = Memory::default();
-    let count = render::site(&site, &theme, site.config.minify, &memory).map_err(render_error)?;
+    // A preview is not published: no minification, for a faster reload.
+    let count = render::site(&site, &theme, false, &memory).map_err(render_error)?;
     let mut files = memory.0.into_inner().expect("memory sink lock");
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let warnings = std::mem::take(&mut site.warnings);

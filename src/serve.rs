@@ -22,7 +22,7 @@ use crate::{Failure, Options};
 
 const PREFIX: &str = "/__explainer/";
 /// Quiet time that ends a burst of file events.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 const LIVE_JS: &str = r#"(function () {
   "use strict";

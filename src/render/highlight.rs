@@ -169,12 +169,24 @@ pub fn classes_in(html: &str, used: &mut BTreeSet<String>) {
 /// The stylesheet for highlighted code: a light theme, and a dark one for
 /// `prefers-color-scheme: dark`, limited to the classes in `used`.
 pub fn stylesheet(used: &BTreeSet<String>) -> String {
-    let themes = ThemeSet::load_defaults();
+    // The two themes' full stylesheets, made once per process (serve rebuilds often).
+    static FULL: OnceLock<(String, String)> = OnceLock::new();
+    let (light, dark) = FULL.get_or_init(|| {
+        let themes = ThemeSet::load_defaults();
+        let css = |name: &str| {
+            let theme = accessible(themes.themes[name].clone());
+            css_for_theme_with_class_style(&theme, CLASS_STYLE)
+                .expect("syntect's own themes produce CSS")
+        };
+        (css("InspiredGitHub"), css("base16-ocean.dark"))
+    });
     let css = |name: &str| {
-        let theme = accessible(themes.themes[name].clone());
         only_used(
-            &css_for_theme_with_class_style(&theme, CLASS_STYLE)
-                .expect("syntect's own themes produce CSS"),
+            if name == "InspiredGitHub" {
+                light
+            } else {
+                dark
+            },
             used,
         )
     };

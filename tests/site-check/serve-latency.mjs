@@ -1,0 +1,75 @@
+// Save-to-reload latency of `explainer serve`, measured in a real Chromium.
+//
+//   node tests/site-check/serve-latency.mjs [--bin target/release/explainer] [--root .] [--edits 10]
+//
+// Copies the site (site.toml, sources/, content/, themes/) into a temporary folder, starts
+// `explainer serve --port 0` on it, opens the home page in headless Chromium, then edits
+// content/_index.md N times. Each sample is the time from the file write to the browser's
+// `load` event of the reloaded page (the page is checked to show the edit). Prints every
+// sample and the median. Nothing in the repository is written.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const bin = path.resolve(opt('bin', 'target/release/explainer'));
+const root = path.resolve(opt('root', '.'));
+const edits = Number(opt('edits', '10'));
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'explainer-latency-'));
+for (const item of ['site.toml', 'sources', 'content', 'themes', 'citations.lock']) {
+  const from = path.join(root, item);
+  if (fs.existsSync(from)) fs.cpSync(from, path.join(tmp, item), { recursive: true });
+}
+const page = path.join(tmp, 'content', '_index.md');
+const original = fs.readFileSync(page, 'utf8');
+
+const server = spawn(bin, ['serve', '--port', '0', '--root', tmp], { stdio: ['ignore', 'pipe', 'ignore'] });
+const url = await new Promise((resolve, reject) => {
+  let buf = '';
+  server.stdout.on('data', (d) => {
+    buf += d;
+    const m = buf.match(/serving (http:\/\/\S+)/);
+    if (m) resolve(m[1]);
+  });
+  server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const samples = [];
+try {
+  const tab = await browser.newPage();
+  await tab.goto(url, { waitUntil: 'load' });
+  await tab.waitForTimeout(300); // let the event stream connect
+  for (let i = 1; i <= edits; i++) {
+    const marker = `Latency probe ${i}.`;
+    // The edit: a paragraph that states nothing, so the page still builds.
+    const text = original.replace(/\n+$/, '') + `\n\n${marker}\n`;
+    const reloaded = tab.waitForEvent('load', { timeout: 10000 });
+    const t0 = performance.now();
+    fs.writeFileSync(page, text);
+    await reloaded;
+    const ms = performance.now() - t0;
+    const html = await tab.content();
+    if (!html.includes(marker)) throw new Error(`edit ${i}: the reloaded page does not show the edit`);
+    samples.push(ms);
+    console.log(`edit ${i}: ${ms.toFixed(1)} ms`);
+    await tab.waitForTimeout(200);
+  }
+} finally {
+  await browser.close();
+  server.kill();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+const sorted = [...samples].sort((a, b) => a - b);
+const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+console.log(`median save-to-reload: ${median.toFixed(1)} ms over ${samples.length} edits (min ${sorted[0].toFixed(1)}, max ${sorted.at(-1).toFixed(1)})`);
