@@ -11,6 +11,7 @@
 // (the offending line, help, fix) is worth more than a smaller `Result`.
 #![allow(clippy::result_large_err)]
 
+pub mod body;
 pub mod cite;
 pub mod config;
 pub mod diagnostic;

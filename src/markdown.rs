@@ -49,8 +49,9 @@ pub struct CiteGroup {
     pub claim: String,
 }
 
+/// What the Markdown pass yields before the body is turned into HTML.
 #[derive(Debug, Default)]
-pub struct Body {
+pub struct Pieces {
     pub pieces: Vec<Piece>,
     pub groups: Vec<CiteGroup>,
     /// Editorial footnote definitions by label.
@@ -58,10 +59,18 @@ pub struct Body {
     pub errors: Vec<Diagnostic>,
 }
 
+/// A parsed page body: its citation groups, its HTML, its syntax errors.
+#[derive(Debug)]
+pub struct Body {
+    pub groups: Vec<CiteGroup>,
+    pub html: crate::body::Html,
+    pub errors: Vec<Diagnostic>,
+}
+
 struct Builder<'t> {
     file: &'t str,
     text: &'t str,
-    body: Body,
+    body: Pieces,
     /// Pending run of text events with their file ranges.
     run: Vec<(Event<'t>, Range<usize>)>,
     /// Plain text of the current block since the last citation group.
@@ -352,12 +361,25 @@ fn in_run(event: &Event) -> bool {
     )
 }
 
-/// Parses the body of a page starting at byte `body_at` of `text` (the whole file).
+/// Parses the body of a page starting at byte `body_at` of `text` (the whole
+/// file) and turns it into HTML.
 pub fn parse(file: &str, text: &str, body_at: usize) -> Body {
+    let p = parse_pieces(file, text, body_at);
+    let html = crate::body::render(&p.pieces, p.groups.len(), &p.footnotes);
+    Body {
+        groups: p.groups,
+        html,
+        errors: p.errors,
+    }
+}
+
+/// The Markdown pass: events with citation groups, footnote references and
+/// shortcodes lifted out.
+pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
     let mut b = Builder {
         file,
         text,
-        body: Body::default(),
+        body: Pieces::default(),
         run: Vec::new(),
         claim: String::new(),
         in_footnote: None,
@@ -421,11 +443,11 @@ pub fn parse(file: &str, text: &str, body_at: usize) -> Body {
 mod tests {
     use super::*;
 
-    fn body(md: &str) -> Body {
-        parse("content/t.md", md, 0)
+    fn body(md: &str) -> Pieces {
+        parse_pieces("content/t.md", md, 0)
     }
 
-    fn texts(b: &Body) -> String {
+    fn texts(b: &Pieces) -> String {
         b.pieces
             .iter()
             .map(|p| match p {
@@ -460,7 +482,7 @@ mod tests {
     fn spans_are_file_offsets() {
         let md = "+++\ntitle = \"x\"\n+++\nText [@a:1].\n";
         let at = md.find("[@").unwrap();
-        let b = parse("content/t.md", md, md.find("Text").unwrap());
+        let b = parse_pieces("content/t.md", md, md.find("Text").unwrap());
         assert_eq!(b.groups[0].group.span, at..at + 6);
     }
 

@@ -10,11 +10,12 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use crate::body::Segment;
 use crate::cite::Citation;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::lock::{self, Lock};
-use crate::markdown::{Piece, Shortcode};
+use crate::markdown::Shortcode;
 use crate::page::ParsedPage;
 use crate::roster::{self, Roster};
 use crate::source::{self, Source};
@@ -42,27 +43,10 @@ pub struct Ref {
     pub matched: Option<Range<usize>>,
 }
 
-#[derive(Debug, Clone)]
-pub enum NoteKind {
-    /// Index into the page's citation groups.
-    Cite(usize),
-    Editorial(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct Note {
-    pub number: usize,
-    pub kind: NoteKind,
-    /// How many markers point at this note (>1 only for editorial notes).
-    pub refs: usize,
-}
-
 #[derive(Debug)]
 pub struct ResolvedPage {
+    /// The page; its numbered notes are in `page.body.html`.
     pub page: ParsedPage,
-    pub notes: Vec<Note>,
-    /// Note number of each citation group, by group index.
-    pub group_note: Vec<usize>,
     /// Verified references of each citation group.
     pub group_refs: Vec<Vec<Ref>>,
     /// Indexes of this page's claims in `Site::claims`.
@@ -383,7 +367,7 @@ fn page(
     text: &str,
     v: &Verifier,
     has_roster: Option<&Roster>,
-) -> (Vec<Note>, Vec<usize>, Vec<Vec<Ref>>, Vec<Diagnostic>) {
+) -> (Vec<Vec<Ref>>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut group_refs = Vec::with_capacity(p.body.groups.len());
     for g in &p.body.groups {
@@ -396,56 +380,31 @@ fn page(
         }
         group_refs.push(refs);
     }
-    let mut notes: Vec<Note> = Vec::new();
-    let mut group_note = vec![0; p.body.groups.len()];
-    let mut editorial: BTreeMap<&str, usize> = BTreeMap::new();
-    for piece in &p.body.pieces {
-        match piece {
-            Piece::Cite(g) => {
-                notes.push(Note {
-                    number: notes.len() + 1,
-                    kind: NoteKind::Cite(*g),
-                    refs: 1,
-                });
-                group_note[*g] = notes.len();
+    for segment in &p.body.html.segments {
+        let Segment::Shortcode(sc, span) = segment else {
+            continue;
+        };
+        let problem = match (sc, has_roster) {
+            (Shortcode::Delegations | Shortcode::Delegation { .. }, None) => Some((
+                "this site has no content/delegations.toml".to_string(),
+                "add content/delegations.toml (SPEC 4) or remove the shortcode".to_string(),
+            )),
+            (Shortcode::Delegation { id }, Some(r))
+                if !r.delegations.iter().any(|d| &d.id == id) =>
+            {
+                let ids: Vec<&str> = r.delegations.iter().map(|d| d.id.as_str()).collect();
+                Some((
+                    format!("unknown delegation `{id}`"),
+                    format!("delegations are: {}", ids.join(", ")),
+                ))
             }
-            Piece::FootnoteRef(label) => match editorial.get(label.as_str()) {
-                Some(&n) => notes[n - 1].refs += 1,
-                None => {
-                    notes.push(Note {
-                        number: notes.len() + 1,
-                        kind: NoteKind::Editorial(label.clone()),
-                        refs: 1,
-                    });
-                    editorial.insert(label, notes.len());
-                }
-            },
-            Piece::Shortcode(sc, span) => {
-                let problem = match (sc, has_roster) {
-                    (Shortcode::Delegations | Shortcode::Delegation { .. }, None) => Some((
-                        "this site has no content/delegations.toml".to_string(),
-                        "add content/delegations.toml (SPEC 4) or remove the shortcode".to_string(),
-                    )),
-                    (Shortcode::Delegation { id }, Some(r))
-                        if !r.delegations.iter().any(|d| &d.id == id) =>
-                    {
-                        let ids: Vec<&str> = r.delegations.iter().map(|d| d.id.as_str()).collect();
-                        Some((
-                            format!("unknown delegation `{id}`"),
-                            format!("delegations are: {}", ids.join(", ")),
-                        ))
-                    }
-                    _ => None,
-                };
-                if let Some((m, h)) = problem {
-                    errors
-                        .push(Diagnostic::at("E004", &p.file, text, span.clone(), m).with_help(h));
-                }
-            }
-            Piece::Event(_) => {}
+            _ => None,
+        };
+        if let Some((m, h)) = problem {
+            errors.push(Diagnostic::at("E004", &p.file, text, span.clone(), m).with_help(h));
         }
     }
-    (notes, group_note, group_refs, errors)
+    (group_refs, errors)
 }
 
 /// Verifies roster cites (E001, E002, E008) and records spellings.
@@ -614,9 +573,7 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
     let mut out_pages = Vec::with_capacity(pages.len());
     let mut backlinks: Vec<BTreeMap<usize, Vec<Backlink>>> = vec![BTreeMap::new(); sources.len()];
     let mut citation_counts = vec![0; sources.len()];
-    for (pi, ((p, text), (notes, group_note, group_refs, errs))) in
-        pages.into_iter().zip(resolved).enumerate()
-    {
+    for (pi, ((p, text), (group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
         errors.extend(errs);
         if p.body.groups.is_empty() && !p.front.uncited {
             warnings.push(
@@ -631,7 +588,7 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
             claims.push(Claim {
                 page: pi,
                 group: g,
-                note: group_note[g],
+                note: p.body.html.group_note[g],
                 text: p.body.groups[g].claim.clone(),
             });
             for r in refs {
@@ -646,8 +603,6 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
         }
         out_pages.push(ResolvedPage {
             page: p,
-            notes,
-            group_note,
             group_refs,
             claims: start..claims.len(),
         });

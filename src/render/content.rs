@@ -4,19 +4,15 @@
 //! Ids are derived from position on the page (note numbers, heading text), so
 //! they are stable across builds and unique per page.
 
-use std::collections::BTreeSet;
-
-use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use serde::Serialize;
 
 use super::{
-    claims, encode_segment, highlight, meta, root_of, roster, source_url, Base, Chrome, Output,
-    Theme,
+    claims, encode_segment, meta, root_of, roster, source_url, Base, Chrome, Output, Theme,
 };
+use crate::body::{ref_id, NoteKind, Segment, TocEntry};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{Piece, Shortcode};
-use crate::resolve::{NoteKind, Ref, ResolvedPage, Site};
-use crate::roster::slugify;
+use crate::markdown::Shortcode;
+use crate::resolve::{Ref, ResolvedPage, Site};
 use crate::text;
 
 pub(crate) struct Ctx<'a> {
@@ -28,12 +24,6 @@ impl<'a> Ctx<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
         Ctx { site, theme }
     }
-}
-
-#[derive(Serialize)]
-struct TocEntry {
-    id: String,
-    text: String,
 }
 
 #[derive(Serialize)]
@@ -64,12 +54,12 @@ struct NoteView {
 }
 
 #[derive(Serialize)]
-struct PageView {
+struct PageView<'a> {
     title: String,
     description: Option<String>,
     date: Option<String>,
     date_display: Option<String>,
-    toc: Vec<TocEntry>,
+    toc: &'a [TocEntry],
     body: String,
     notes: Vec<NoteView>,
 }
@@ -77,7 +67,7 @@ struct PageView {
 #[derive(Serialize)]
 struct View<'a> {
     base: Base<'a>,
-    page: PageView,
+    page: PageView<'a>,
 }
 
 /// `line 3` or `lines 3–5`.
@@ -146,205 +136,46 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
     }
 }
 
-/// Note marker ids: `r-N` for the first reference, `r-N-K` for the K-th.
-fn ref_id(note: usize, k: usize) -> String {
-    if k == 1 {
-        format!("r-{note}")
-    } else {
-        format!("r-{note}-{k}")
-    }
-}
-
-fn marker(note: usize, k: usize) -> String {
-    format!("<sup class=\"note-ref\" id=\"{}\"><a href=\"#n-{note}\" aria-label=\"Note {note}\">{note}</a></sup>", ref_id(note, k))
-}
-
-/// Unique heading ids; never one of the ids the templates and notes use.
-struct Ids(BTreeSet<String>);
-
-impl Ids {
-    fn new() -> Self {
-        Ids(["main", "toc-h", "notes-h"]
+/// The body's HTML, with shortcodes filled in from site-wide data.
+fn body(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Result<String, Diagnostic> {
+    let segments = &rp.page.body.html.segments;
+    let mut out = String::with_capacity(
+        segments
             .iter()
-            .map(|s| s.to_string())
-            .collect())
-    }
-    fn claim(&mut self, text: &str) -> String {
-        let mut base = slugify(text);
-        // `r-3`, `n-3`, `d-…`, `m-…`, `c-…` belong to markers, notes, rosters and claims.
-        let reserved = |s: &str| {
-            s.len() >= 2
-                && s.as_bytes()[1] == b'-'
-                && matches!(s.as_bytes()[0], b'r' | b'n' | b'd' | b'm' | b'c')
-        };
-        if base.is_empty() || reserved(&base) {
-            base = format!("section-{base}").trim_end_matches('-').to_string();
-        }
-        let mut id = base.clone();
-        let mut k = 2;
-        while !self.0.insert(id.clone()) {
-            id = format!("{base}-{k}");
-            k += 1;
-        }
-        id
-    }
-}
-
-/// Plain text of each heading, in order.
-fn heading_texts(pieces: &[Piece]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    for p in pieces {
-        match p {
-            Piece::Event(Event::Start(Tag::Heading { .. })) => current = Some(String::new()),
-            Piece::Event(Event::End(TagEnd::Heading(_))) => out.extend(current.take()),
-            Piece::Event(Event::Text(t) | Event::Code(t)) => {
-                if let Some(c) = &mut current {
-                    c.push_str(t);
+            .map(|s| {
+                if let Segment::Html(h) = s {
+                    h.len()
+                } else {
+                    4096
                 }
+            })
+            .sum(),
+    );
+    for segment in segments {
+        match segment {
+            Segment::Html(h) => out.push_str(h),
+            Segment::Shortcode(Shortcode::Delegations, _) => {
+                out.push_str(&roster::shortcode(ctx.site, ctx.theme, root, None)?)
             }
-            _ => {}
+            Segment::Shortcode(Shortcode::Delegation { id }, _) => {
+                out.push_str(&roster::shortcode(ctx.site, ctx.theme, root, Some(id))?)
+            }
+            Segment::Shortcode(Shortcode::Claims, _) => out.push_str(&claims::shortcode(
+                ctx.site,
+                ctx.theme,
+                root,
+                rp.claims.clone(),
+            )?),
         }
     }
-    out
-}
-
-struct BodyOut {
-    html: String,
-    toc: Vec<TocEntry>,
-    excerpt: String,
-}
-
-/// Renders pieces to HTML. `note_of` gives the note number of a citation group.
-fn body(ctx: &Ctx, rp: &ResolvedPage, pieces: &[Piece], root: &str) -> Result<BodyOut, Diagnostic> {
-    let mut ids = Ids::new();
-    let headings: Vec<String> = heading_texts(pieces)
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let mut heading = 0;
-    let mut toc = Vec::new();
-    let mut events: Vec<Event> = Vec::with_capacity(pieces.len());
-    let mut code: Option<(String, String)> = None;
-    let mut editorial_seen: Vec<(usize, usize)> = Vec::new();
-    let mut excerpt = String::new();
-    for piece in pieces {
-        match piece {
-            Piece::Event(Event::Start(Tag::CodeBlock(kind))) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-            }
-            Piece::Event(Event::End(TagEnd::CodeBlock)) => {
-                if let Some((lang, text)) = code.take() {
-                    events.push(Event::Html(CowStr::from(highlight::code_block(
-                        &lang, &text,
-                    ))));
-                }
-            }
-            Piece::Event(Event::Text(t)) if code.is_some() => {
-                if let Some((_, text)) = &mut code {
-                    text.push_str(t);
-                }
-            }
-            Piece::Event(Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            })) => {
-                let text = headings.get(heading).cloned().unwrap_or_default();
-                heading += 1;
-                let id = ids.claim(&text);
-                if *level == HeadingLevel::H2 {
-                    toc.push(TocEntry {
-                        id: id.clone(),
-                        text: text.clone(),
-                    });
-                }
-                events.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: Some(CowStr::from(id)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-            }
-            Piece::Event(Event::Start(Tag::Table(a))) => {
-                events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">")));
-                events.push(Event::Start(Tag::Table(a.clone())));
-            }
-            Piece::Event(Event::End(TagEnd::Table)) => {
-                events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
-            }
-            Piece::Event(e) => {
-                if let Event::Text(t) = e {
-                    if excerpt.len() < 200 {
-                        excerpt.push_str(t);
-                    }
-                }
-                events.push(e.clone());
-            }
-            Piece::Cite(g) => {
-                let n = rp.group_note[*g];
-                events.push(Event::InlineHtml(CowStr::from(marker(n, 1))));
-            }
-            Piece::FootnoteRef(label) => {
-                let n = rp
-                    .notes
-                    .iter()
-                    .find(|note| matches!(&note.kind, NoteKind::Editorial(l) if l == label))
-                    .map_or(0, |note| note.number);
-                let k = match editorial_seen.iter_mut().find(|(num, _)| *num == n) {
-                    Some((_, k)) => {
-                        *k += 1;
-                        *k
-                    }
-                    None => {
-                        editorial_seen.push((n, 1));
-                        1
-                    }
-                };
-                events.push(Event::InlineHtml(CowStr::from(marker(n, k))));
-            }
-            Piece::Shortcode(sc, _) => {
-                let html = match sc {
-                    Shortcode::Delegations => roster::shortcode(ctx.site, ctx.theme, root, None)?,
-                    Shortcode::Delegation { id } => {
-                        roster::shortcode(ctx.site, ctx.theme, root, Some(id))?
-                    }
-                    Shortcode::Claims => {
-                        claims::shortcode(ctx.site, ctx.theme, root, rp.claims.clone())?
-                    }
-                };
-                events.push(Event::Html(CowStr::from(html)));
-            }
-        }
-    }
-    let mut out = String::with_capacity(pieces.len() * 16);
-    html::push_html(&mut out, events.into_iter());
-    Ok(BodyOut {
-        html: out,
-        toc,
-        excerpt: text::ellipsize(&text::normalize_str(&excerpt), 155),
-    })
-}
-
-/// Renders editorial footnote pieces (no citations inside them).
-fn editorial_html(pieces: &[Piece]) -> String {
-    let events = pieces.iter().filter_map(|p| match p {
-        Piece::Event(e) => Some(e.clone()),
-        _ => None,
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, events);
-    out
+    Ok(out)
 }
 
 fn notes(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Vec<NoteView> {
-    rp.notes
+    rp.page
+        .body
+        .html
+        .notes
         .iter()
         .map(|note| {
             let n = note.number;
@@ -371,9 +202,10 @@ fn notes(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Vec<NoteView> {
                     Some(
                         rp.page
                             .body
+                            .html
                             .footnotes
                             .get(label)
-                            .map(|p| editorial_html(p))
+                            .cloned()
                             .unwrap_or_default(),
                     ),
                     Vec::new(),
@@ -399,17 +231,18 @@ pub(crate) fn page(
     let rp = &ctx.site.pages[i];
     let p = &rp.page;
     let root = root_of(&p.url);
-    let body = body(ctx, rp, &p.body.pieces, &root)?;
+    let html = &p.body.html;
+    let body = body(ctx, rp, &root)?;
     let description = p
         .front
         .description
         .clone()
-        .unwrap_or_else(|| body.excerpt.clone());
+        .unwrap_or_else(|| html.excerpt.clone());
     let date = p.front.date.map(|d| d.to_string());
     let json_ld = meta::news_article(ctx.site, rp, &description, date.as_deref());
     let kind = if p.url.is_empty() { "home" } else { "page" };
     let mut base = chrome.base(&p.url, &p.front.title, &description, kind, json_ld, script);
-    base.syntax = body.html.contains("class=\"syn-");
+    base.syntax = html.has_code;
     let view = View {
         base,
         page: PageView {
@@ -417,8 +250,8 @@ pub(crate) fn page(
             description: p.front.description.clone(),
             date_display: date.as_deref().map(super::display_date),
             date,
-            toc: body.toc,
-            body: body.html,
+            toc: &html.toc,
+            body,
             notes: notes(ctx, rp, &root),
         },
     };
@@ -456,24 +289,5 @@ mod tests {
             text_fragment("https://x.org/a#old", "start ... end"),
             "https://x.org/a#:~:text=start,end"
         );
-    }
-
-    #[test]
-    fn heading_ids_are_unique_and_avoid_note_ids() {
-        let mut ids = Ids::new();
-        assert_eq!(ids.claim("What was agreed"), "what-was-agreed");
-        assert_eq!(ids.claim("What was agreed"), "what-was-agreed-2");
-        assert_eq!(ids.claim("N 3"), "section-n-3");
-        assert_eq!(ids.claim("Notes"), "notes");
-        assert_eq!(ids.claim(""), "section");
-    }
-
-    #[test]
-    fn markers_link_to_notes() {
-        assert_eq!(
-            marker(3, 1),
-            "<sup class=\"note-ref\" id=\"r-3\"><a href=\"#n-3\" aria-label=\"Note 3\">3</a></sup>"
-        );
-        assert!(marker(4, 2).contains("id=\"r-4-2\""));
     }
 }

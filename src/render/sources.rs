@@ -250,21 +250,19 @@ fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
     }
 }
 
-/// Renders the editor's Markdown note of a source (no citations in it).
+/// Renders the editor's Markdown note of a source. A note comes from the
+/// manifest, not from a template: raw HTML in it is shown as text.
 fn note_html(note: &str) -> String {
-    let body = markdown::parse("sources/sources.toml", note, 0);
-    // A note comes from the manifest, not from a template: raw HTML in it is
-    // shown as text, never rendered.
-    let events = body.pieces.into_iter().filter_map(|p| match p {
-        markdown::Piece::Event(
+    let mut pieces = markdown::parse_pieces("sources/sources.toml", note, 0).pieces;
+    for p in &mut pieces {
+        if let markdown::Piece::Event(
             pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h),
-        ) => Some(pulldown_cmark::Event::Text(h)),
-        markdown::Piece::Event(e) => Some(e),
-        _ => None,
-    });
-    let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
-    out
+        ) = p
+        {
+            *p = markdown::Piece::Event(pulldown_cmark::Event::Text(h.clone()));
+        }
+    }
+    crate::body::plain_html(&pieces)
 }
 
 pub(crate) fn provenance(

@@ -1,0 +1,387 @@
+//! A page body as HTML, made once when the page is loaded.
+//!
+//! Everything a body needs is known from the page alone: note numbers follow
+//! the order of first reference on the page, heading ids come from heading
+//! text, code is highlighted. So the Markdown events are turned into HTML
+//! right after parsing (in parallel, page by page) and dropped; what is kept
+//! is a few kilobytes of HTML per page, split only where a shortcode needs
+//! site-wide data (rosters, claims) at render time.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
+
+use crate::markdown::{Piece, Shortcode};
+use crate::render::highlight;
+use crate::roster::slugify;
+use crate::text;
+
+#[derive(Debug, Clone)]
+pub enum NoteKind {
+    /// Index into the page's citation groups.
+    Cite(usize),
+    Editorial(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub number: usize,
+    pub kind: NoteKind,
+    /// How many markers point at this note (>1 only for editorial notes).
+    pub refs: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    Html(String),
+    /// Filled in at render time; the span is the shortcode's place in the file.
+    Shortcode(Shortcode, Range<usize>),
+}
+
+#[derive(Debug, Default)]
+pub struct Html {
+    pub segments: Vec<Segment>,
+    /// The page's `h2`s, for its table of contents.
+    pub toc: Vec<TocEntry>,
+    /// The start of the text, for a description when the page has none.
+    pub excerpt: String,
+    /// Notes in number order (citations and editorial footnotes together).
+    pub notes: Vec<Note>,
+    /// Note number of each citation group.
+    pub group_note: Vec<usize>,
+    /// Editorial footnotes' HTML by label.
+    pub footnotes: BTreeMap<String, String>,
+    /// The body holds highlighted code (the page links `syntax.css`).
+    pub has_code: bool,
+}
+
+/// Note ids: `r-N` for the first marker of note N, `r-N-K` for the K-th.
+pub fn ref_id(note: usize, k: usize) -> String {
+    if k == 1 {
+        format!("r-{note}")
+    } else {
+        format!("r-{note}-{k}")
+    }
+}
+
+fn marker(note: usize, k: usize) -> String {
+    format!("<sup class=\"note-ref\" id=\"{}\"><a href=\"#n-{note}\" aria-label=\"Note {note}\">{note}</a></sup>", ref_id(note, k))
+}
+
+/// Numbers notes by first reference: each citation group is a note of its
+/// own; an editorial footnote is one note however often it is referenced.
+pub fn number_notes(pieces: &[Piece], groups: usize) -> (Vec<Note>, Vec<usize>) {
+    let mut notes: Vec<Note> = Vec::new();
+    let mut group_note = vec![0; groups];
+    let mut editorial: BTreeMap<&str, usize> = BTreeMap::new();
+    for piece in pieces {
+        match piece {
+            Piece::Cite(g) => {
+                notes.push(Note {
+                    number: notes.len() + 1,
+                    kind: NoteKind::Cite(*g),
+                    refs: 1,
+                });
+                group_note[*g] = notes.len();
+            }
+            Piece::FootnoteRef(label) => match editorial.get(label.as_str()) {
+                Some(&n) => notes[n - 1].refs += 1,
+                None => {
+                    notes.push(Note {
+                        number: notes.len() + 1,
+                        kind: NoteKind::Editorial(label.clone()),
+                        refs: 1,
+                    });
+                    editorial.insert(label, notes.len());
+                }
+            },
+            _ => {}
+        }
+    }
+    (notes, group_note)
+}
+
+/// Unique heading ids; never one of the ids the templates and notes use.
+struct Ids(BTreeSet<String>);
+
+impl Ids {
+    fn new() -> Self {
+        Ids(["main", "toc-h", "notes-h"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect())
+    }
+
+    fn claim(&mut self, text: &str) -> String {
+        let mut base = slugify(text);
+        // `r-3`, `n-3`, `d-…`, `m-…`, `c-…` belong to markers, notes, rosters and claims.
+        let reserved = |s: &str| {
+            s.len() >= 2
+                && s.as_bytes()[1] == b'-'
+                && matches!(s.as_bytes()[0], b'r' | b'n' | b'd' | b'm' | b'c')
+        };
+        if base.is_empty() || reserved(&base) {
+            base = format!("section-{base}").trim_end_matches('-').to_string();
+        }
+        let mut id = base.clone();
+        let mut k = 2;
+        while !self.0.insert(id.clone()) {
+            id = format!("{base}-{k}");
+            k += 1;
+        }
+        id
+    }
+}
+
+/// Plain text of each heading, in order.
+fn heading_texts(pieces: &[Piece]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for p in pieces {
+        match p {
+            Piece::Event(Event::Start(Tag::Heading { .. })) => current = Some(String::new()),
+            Piece::Event(Event::End(TagEnd::Heading(_))) => {
+                out.extend(current.take().map(|h| h.trim().to_string()))
+            }
+            Piece::Event(Event::Text(t) | Event::Code(t)) => {
+                if let Some(c) = &mut current {
+                    c.push_str(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// HTML of plain Markdown pieces (editorial footnotes, source notes).
+pub fn plain_html(pieces: &[Piece]) -> String {
+    let events = pieces.iter().filter_map(|p| match p {
+        Piece::Event(e) => Some(e.clone()),
+        _ => None,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// Turns a page's pieces into HTML with note markers.
+pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<Piece>>) -> Html {
+    let (notes, group_note) = number_notes(pieces, groups);
+    let mut ids = Ids::new();
+    let headings = heading_texts(pieces);
+    let mut heading = 0;
+    let mut out = Html {
+        notes,
+        group_note,
+        ..Html::default()
+    };
+    let mut events: Vec<Event> = Vec::with_capacity(pieces.len());
+    let mut code: Option<(String, String)> = None;
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    let flush = |events: &mut Vec<Event>, segments: &mut Vec<Segment>| {
+        let mut html = String::new();
+        html::push_html(&mut html, events.drain(..));
+        if !html.is_empty() {
+            segments.push(Segment::Html(html));
+        }
+    };
+    for piece in pieces {
+        match piece {
+            Piece::Event(Event::Start(Tag::CodeBlock(kind))) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Piece::Event(Event::End(TagEnd::CodeBlock)) => {
+                if let Some((lang, text)) = code.take() {
+                    out.has_code |= !lang.is_empty();
+                    events.push(Event::Html(CowStr::from(highlight::code_block(
+                        &lang, &text,
+                    ))));
+                }
+            }
+            Piece::Event(Event::Text(t)) if code.is_some() => {
+                if let Some((_, text)) = &mut code {
+                    text.push_str(t);
+                }
+            }
+            Piece::Event(Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            })) => {
+                let text = headings.get(heading).cloned().unwrap_or_default();
+                heading += 1;
+                let id = ids.claim(&text);
+                if *level == HeadingLevel::H2 {
+                    out.toc.push(TocEntry {
+                        id: id.clone(),
+                        text,
+                    });
+                }
+                events.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Piece::Event(Event::Start(Tag::Table(a))) => {
+                events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">")));
+                events.push(Event::Start(Tag::Table(a.clone())));
+            }
+            Piece::Event(Event::End(TagEnd::Table)) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Piece::Event(e) => {
+                if let Event::Text(t) = e {
+                    if out.excerpt.len() < 200 {
+                        out.excerpt.push_str(t);
+                    }
+                }
+                events.push(e.clone());
+            }
+            Piece::Cite(g) => events.push(Event::InlineHtml(CowStr::from(marker(
+                out.group_note[*g],
+                1,
+            )))),
+            Piece::FootnoteRef(label) => {
+                let n = out
+                    .notes
+                    .iter()
+                    .find(|note| matches!(&note.kind, NoteKind::Editorial(l) if l == label))
+                    .map_or(0, |note| note.number);
+                let k = seen.entry(n).or_insert(0);
+                *k += 1;
+                events.push(Event::InlineHtml(CowStr::from(marker(n, *k))));
+            }
+            Piece::Shortcode(sc, span) => {
+                flush(&mut events, &mut out.segments);
+                out.segments
+                    .push(Segment::Shortcode(sc.clone(), span.clone()));
+            }
+        }
+    }
+    flush(&mut events, &mut out.segments);
+    out.excerpt = text::ellipsize(&text::normalize_str(&out.excerpt), 155);
+    out.footnotes = footnotes
+        .iter()
+        .map(|(label, pieces)| (label.clone(), plain_html(pieces)))
+        .collect();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::parse_pieces;
+
+    fn html(md: &str) -> Html {
+        let p = parse_pieces("content/t.md", md, 0);
+        render(&p.pieces, p.groups.len(), &p.footnotes)
+    }
+
+    fn joined(h: &Html) -> String {
+        h.segments
+            .iter()
+            .map(|s| {
+                if let Segment::Html(x) = s {
+                    x.as_str()
+                } else {
+                    "{shortcode}"
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn notes_are_numbered_by_first_reference() {
+        let h = html("A[^x] b [@a:1] c[^x] d [@a:2].\n\n[^x]: Editorial.\n");
+        let kinds: Vec<String> = h
+            .notes
+            .iter()
+            .map(|n| format!("{}:{:?}:{}", n.number, n.kind, n.refs))
+            .collect();
+        assert_eq!(
+            kinds,
+            ["1:Editorial(\"x\"):2", "2:Cite(0):1", "3:Cite(1):1"]
+        );
+        assert_eq!(h.group_note, vec![2, 3]);
+        let body = joined(&h);
+        assert!(
+            body.contains("id=\"r-1\"")
+                && body.contains("id=\"r-1-2\"")
+                && body.contains("id=\"r-3\""),
+            "{body}"
+        );
+        assert_eq!(h.footnotes["x"], "<p>Editorial.</p>\n");
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_avoid_note_ids() {
+        let mut ids = Ids::new();
+        assert_eq!(ids.claim("What was agreed"), "what-was-agreed");
+        assert_eq!(ids.claim("What was agreed"), "what-was-agreed-2");
+        assert_eq!(ids.claim("N 3"), "section-n-3");
+        assert_eq!(ids.claim("Notes"), "notes");
+        assert_eq!(ids.claim(""), "section");
+    }
+
+    #[test]
+    fn markers_link_to_notes() {
+        assert_eq!(
+            marker(3, 1),
+            "<sup class=\"note-ref\" id=\"r-3\"><a href=\"#n-3\" aria-label=\"Note 3\">3</a></sup>"
+        );
+        assert!(marker(4, 2).contains("id=\"r-4-2\""));
+    }
+
+    #[test]
+    fn toc_lists_h2_with_trimmed_text() {
+        let h = html("# Title\n\n## Who signed [@a:1]\n\n## Who signed\n");
+        assert_eq!(
+            h.toc,
+            [
+                TocEntry {
+                    id: "who-signed".into(),
+                    text: "Who signed".into()
+                },
+                TocEntry {
+                    id: "who-signed-2".into(),
+                    text: "Who signed".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn shortcodes_split_the_body() {
+        let h = html("Before.\n\n{{ claims() }}\n\nAfter.\n");
+        assert_eq!(h.segments.len(), 3);
+        assert!(matches!(
+            h.segments[1],
+            Segment::Shortcode(Shortcode::Claims, _)
+        ));
+    }
+
+    #[test]
+    fn tables_are_wrapped_and_code_highlighted() {
+        let h = html("| a |\n|---|\n| b |\n\n```toml\nx = 1\n```\n");
+        let body = joined(&h);
+        assert!(body.contains("<div class=\"table-wrap\""), "{body}");
+        assert!(body.contains("class=\"syn-"), "{body}");
+        assert!(h.has_code);
+    }
+}
