@@ -116,28 +116,113 @@ fn selected(s: &Source, r: &Ref) -> (usize, usize) {
     (start, end)
 }
 
-fn selectors(s: &Source, r: &Ref) -> Value {
-    let (start, end) = selected(s, r);
-    json!([
-        {
-            "type": "TextQuoteSelector",
-            "exact": s.char_slice(start, end),
-            "prefix": s.char_slice(start.saturating_sub(32), start),
-            "suffix": s.char_slice(end, end + 32),
-        },
-        { "type": "TextPositionSelector", "start": start, "end": end },
-    ])
+/// One W3C Web Annotation, serialized straight from borrowed data (a large
+/// site has a million of these; building `serde_json::Value` trees for them
+/// cost more than writing them).
+#[derive(serde::Serialize)]
+struct Annotation<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    body: (TextualBody<'a>, PageRef),
+    target: Target<'a>,
 }
 
-/// Writes every page citation and roster cite as a W3C Web Annotation,
-/// one annotation at a time (a large site has a million of them).
-fn annotations(site: &Site) -> Vec<u8> {
-    let target = |r: &Ref| {
-        let s = &site.sources[r.source];
-        json!({ "source": link(site, "", &verbatim_path(s)), "selector": selectors(s, r) })
+#[derive(serde::Serialize)]
+struct TextualBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: std::borrow::Cow<'a, str>,
+    format: &'static str,
+    purpose: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct PageRef {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    format: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Target<'a> {
+    source: String,
+    selector: (QuoteSelector<'a>, PositionSelector),
+}
+
+#[derive(serde::Serialize)]
+struct QuoteSelector<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct PositionSelector {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    start: usize,
+    end: usize,
+}
+
+fn target<'a>(site: &'a Site, r: &Ref) -> Target<'a> {
+    let s = &site.sources[r.source];
+    let (start, end) = selected(s, r);
+    Target {
+        source: link(site, "", &verbatim_path(s)),
+        selector: (
+            QuoteSelector {
+                kind: "TextQuoteSelector",
+                exact: s.char_slice(start, end),
+                prefix: s.char_slice(start.saturating_sub(32), start),
+                suffix: s.char_slice(end, end + 32),
+            },
+            PositionSelector {
+                kind: "TextPositionSelector",
+                start,
+                end,
+            },
+        ),
+    }
+}
+
+fn annotation<'a>(
+    site: &'a Site,
+    id: String,
+    motivation: &'static str,
+    text: std::borrow::Cow<'a, str>,
+    page: String,
+    r: &Ref,
+) -> Vec<u8> {
+    let a = Annotation {
+        id,
+        kind: "Annotation",
+        motivation,
+        body: (
+            TextualBody {
+                kind: "TextualBody",
+                value: text,
+                format: "text/plain",
+                purpose: motivation,
+            },
+            PageRef {
+                id: page,
+                kind: "Text",
+                format: "text/html",
+            },
+        ),
+        target: target(site, r),
     };
+    serde_json::to_vec(&a).expect("annotations serialize")
+}
+
+/// Writes every page citation and roster cite as a W3C Web Annotation.
+fn annotations(site: &Site) -> Vec<u8> {
     let collection = link(site, "", "annotations.jsonld");
-    let to_vec = |v: Value| serde_json::to_vec(&v).expect("JSON serializes");
     // Claims are serialized in parallel, each to its own buffer, then joined in order.
     let mut items: Vec<Vec<u8>> = site
         .claims
@@ -147,37 +232,34 @@ fn annotations(site: &Site) -> Vec<u8> {
             let page_url = link(site, "", &claim_href(site, ci, ""));
             let id = super::claims::claim_id(site, ci);
             let collection = &collection;
-            let target = &target;
-            site.pages[claim.page].group_refs[claim.group].iter().enumerate().map(move |(k, r)| {
-                to_vec(json!({
-                "id": format!("{collection}#{id}-{}", k + 1),
-                "type": "Annotation",
-                "motivation": "describing",
-                "body": [
-                    { "type": "TextualBody", "value": claim.text, "format": "text/plain", "purpose": "describing" },
-                    { "id": page_url, "type": "Text", "format": "text/html" },
-                ],
-                "target": target(r),
-            }))
-            })
+            site.pages[claim.page].group_refs[claim.group]
+                .iter()
+                .enumerate()
+                .map(move |(k, r)| {
+                    annotation(
+                        site,
+                        format!("{collection}#{id}-{}", k + 1),
+                        "describing",
+                        claim.text.as_str().into(),
+                        page_url.clone(),
+                        r,
+                    )
+                })
         })
         .collect();
-    let mut push = |v: Value| items.push(to_vec(v));
     if let Some(roster) = &site.roster {
         for (di, d) in roster.roster.delegations.iter().enumerate() {
             for (mi, m) in d.members.iter().enumerate() {
                 let anchor = super::roster::member_anchor(&d.id, &m.id);
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
-                    push(json!({
-                        "id": format!("{collection}#{anchor}-{}", k + 1),
-                        "type": "Annotation",
-                        "motivation": "identifying",
-                        "body": [
-                            { "type": "TextualBody", "value": format!("Named in roster: {} — {} ({})", d.name, m.name, m.role), "format": "text/plain", "purpose": "identifying" },
-                            { "id": link(site, "", &format!("delegations/index.html#{anchor}")), "type": "Text", "format": "text/html" },
-                        ],
-                        "target": target(&c.reference),
-                    }));
+                    items.push(annotation(
+                        site,
+                        format!("{collection}#{anchor}-{}", k + 1),
+                        "identifying",
+                        format!("Named in roster: {} — {} ({})", d.name, m.name, m.role).into(),
+                        link(site, "", &format!("delegations/index.html#{anchor}")),
+                        &c.reference,
+                    ));
                 }
             }
         }
