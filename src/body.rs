@@ -172,6 +172,25 @@ pub fn plain_html(pieces: &[Piece]) -> String {
     out
 }
 
+/// What verification needs of a body without its HTML: the notes and the
+/// shortcodes.
+pub fn outline(pieces: &[Piece], groups: usize) -> Html {
+    let (notes, group_note) = number_notes(pieces, groups);
+    let segments = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Shortcode(sc, span) => Some(Segment::Shortcode(sc.clone(), span.clone())),
+            _ => None,
+        })
+        .collect();
+    Html {
+        segments,
+        notes,
+        group_note,
+        ..Html::default()
+    }
+}
+
 /// Turns a page's pieces into HTML with note markers.
 pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<Piece>>) -> Html {
     let (notes, group_note) = number_notes(pieces, groups);

@@ -118,14 +118,10 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Load and resolve: every check, nothing written.
-fn verify(
-    root: &Path,
-    drafts: bool,
-    use_lock: bool,
-) -> Result<(resolve::Site, render::Theme), Failure> {
+fn verify(root: &Path, mode: load::Mode) -> Result<(resolve::Site, render::Theme), Failure> {
     let mut diags = Vec::new();
     let t = Instant::now();
-    let input = load::site(root, drafts, use_lock, &mut diags)?;
+    let input = load::site(root, mode, &mut diags)?;
     let t = timing("load", t);
     let theme = match render::Theme::load(root, &input.config.theme)? {
         Ok(t) => {
@@ -173,7 +169,14 @@ fn stats(site: &resolve::Site, files: usize, started: Instant) -> Stats {
 /// `explainer check`: verify everything, write nothing.
 pub fn check(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, _theme) = verify(&opts.root, opts.drafts, true)?;
+    let (mut site, _theme) = verify(
+        &opts.root,
+        load::Mode {
+            drafts: opts.drafts,
+            lock: true,
+            html: false,
+        },
+    )?;
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {
         warnings,
@@ -204,7 +207,14 @@ fn render_error(e: render::RenderError) -> Failure {
 /// by path, nothing written. `serve` uses this.
 pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
     let started = Instant::now();
-    let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
+    let (mut site, theme) = verify(
+        &opts.root,
+        load::Mode {
+            drafts: opts.drafts,
+            lock: true,
+            html: true,
+        },
+    )?;
     let memory = Memory::default();
     // A preview is not published: no minification, for a faster reload.
     let count = render::site(&site, &theme, false, &memory).map_err(render_error)?;
@@ -223,7 +233,14 @@ pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> 
 /// directory that replaces the output only when everything succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, theme) = verify(&opts.root, opts.drafts, true)?;
+    let (mut site, theme) = verify(
+        &opts.root,
+        load::Mode {
+            drafts: opts.drafts,
+            lock: true,
+            html: true,
+        },
+    )?;
     let output = opts
         .output
         .clone()
@@ -258,7 +275,12 @@ pub struct FixReport {
 /// `explainer check --fix [--dry-run]`: rewrite the line numbers of citations
 /// whose quote (or locked line) now stands on exactly one other line.
 pub fn fix(opts: &Options, dry_run: bool) -> Result<FixReport, Failure> {
-    let diags = match verify(&opts.root, opts.drafts, true) {
+    let mode = load::Mode {
+        drafts: opts.drafts,
+        lock: true,
+        html: false,
+    };
+    let diags = match verify(&opts.root, mode) {
         Ok((mut site, _)) => {
             return Ok(FixReport {
                 applied: Vec::new(),
@@ -281,7 +303,7 @@ pub fn fix(opts: &Options, dry_run: bool) -> Result<FixReport, Failure> {
         });
     }
     let had_lock = opts.root.join(lock::FILE).is_file();
-    match verify(&opts.root, opts.drafts, true) {
+    match verify(&opts.root, mode) {
         Ok((mut site, _)) => {
             if had_lock {
                 write_lock(&opts.root, &site)?;
@@ -314,7 +336,14 @@ fn write_lock(root: &Path, site: &resolve::Site) -> Result<(), Failure> {
 /// line in `citations.lock`.
 pub fn lock(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, _) = verify(&opts.root, opts.drafts, false)?;
+    let (mut site, _) = verify(
+        &opts.root,
+        load::Mode {
+            drafts: opts.drafts,
+            lock: false,
+            html: false,
+        },
+    )?;
     write_lock(&opts.root, &site)?;
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {

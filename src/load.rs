@@ -130,6 +130,7 @@ fn sources(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Source>> {
 fn pages(
     root: &Path,
     drafts: bool,
+    html: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(ParsedPage, String)>> {
     let files = files_with_ext(&root.join("content"), "md")?;
@@ -139,7 +140,7 @@ fn pages(
         .map(|(path, rel)| {
             let text = read_to_string(path)?;
             let file = format!("content/{rel}");
-            Ok(page::parse(&file, rel, &text).map(|p| (p, text)))
+            Ok(page::parse(&file, rel, &text, html).map(|p| (p, text)))
         })
         .collect();
     let mut out = Vec::new();
@@ -182,22 +183,27 @@ fn lock(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Lock>> {
     }
 }
 
+/// What a command needs loaded.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    /// Pages marked `draft = true` too.
+    pub drafts: bool,
+    /// Check line-only citations against `citations.lock` (off while the
+    /// lock is being rewritten).
+    pub lock: bool,
+    /// Render page bodies to HTML (off for `check`, which renders nothing).
+    pub html: bool,
+}
+
 /// Loads the whole site. Content problems go to `diags`; what could be read
 /// is returned so that resolution can report its own problems too.
 ///
-/// `use_lock`: check line-only citations against `citations.lock` (off when
-/// the lock is being rewritten).
-pub fn site(
-    root: &Path,
-    drafts: bool,
-    use_lock: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Input> {
+pub fn site(root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
     let config = config(root, diags)?;
     let sources = sources(root, diags)?;
-    let pages = pages(root, drafts, diags)?;
+    let pages = pages(root, mode.drafts, mode.html, diags)?;
     let roster = roster(root, diags)?;
-    let lock = if use_lock { lock(root, diags)? } else { None };
+    let lock = if mode.lock { lock(root, diags)? } else { None };
     Ok(Input {
         config,
         sources,

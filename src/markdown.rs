@@ -362,10 +362,15 @@ fn in_run(event: &Event) -> bool {
 }
 
 /// Parses the body of a page starting at byte `body_at` of `text` (the whole
-/// file) and turns it into HTML.
-pub fn parse(file: &str, text: &str, body_at: usize) -> Body {
+/// file) and, with `html`, turns it into HTML. Without (`check`), only the
+/// notes are numbered and the shortcodes kept, for verification.
+pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
     let p = parse_pieces(file, text, body_at);
-    let html = crate::body::render(&p.pieces, p.groups.len(), &p.footnotes);
+    let html = if html {
+        crate::body::render(&p.pieces, p.groups.len(), &p.footnotes)
+    } else {
+        crate::body::outline(&p.pieces, p.groups.len())
+    };
     Body {
         groups: p.groups,
         html,

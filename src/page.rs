@@ -91,7 +91,7 @@ fn slug_problem(slug: &str) -> Option<(&'static str, &'static str)> {
 
 /// Parses one page. `file` is site-relative (`content/a.md`), `rel` is
 /// relative to `content/`.
-pub fn parse(file: &str, rel: &str, text: &str) -> Result<ParsedPage, Vec<Diagnostic>> {
+pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage, Vec<Diagnostic>> {
     let Some((toml_text, toml_at, body_at)) = split_front_matter(text) else {
         let end = text.find('\n').unwrap_or(text.len());
         return Err(vec![Diagnostic::at(
@@ -136,7 +136,7 @@ pub fn parse(file: &str, rel: &str, text: &str) -> Result<ParsedPage, Vec<Diagno
         }
     }
     let url = url_for(rel, front.slug.as_deref());
-    let body = markdown::parse(file, text, body_at);
+    let body = markdown::parse(file, text, body_at, html);
     Ok(ParsedPage {
         file: file.to_string(),
         front,
@@ -161,13 +161,13 @@ mod tests {
 
     #[test]
     fn front_matter_is_required() {
-        let e = parse("content/a.md", "a.md", "# no front matter\n").unwrap_err();
+        let e = parse("content/a.md", "a.md", "# no front matter\n", true).unwrap_err();
         assert_eq!((e[0].code, e[0].line, e[0].column), ("E005", 1, 1));
     }
 
     #[test]
     fn missing_title_is_e005() {
-        let e = parse("content/a.md", "a.md", "+++\nweight = 1\n+++\nbody\n").unwrap_err();
+        let e = parse("content/a.md", "a.md", "+++\nweight = 1\n+++\nbody\n", true).unwrap_err();
         assert_eq!(e[0].code, "E005");
         assert!(e[0].message.contains("title"), "{}", e[0].message);
     }
@@ -178,6 +178,7 @@ mod tests {
             "content/a.md",
             "a.md",
             "+++\ntitle = \"T\"\nweigth = 1\n+++\n",
+            true,
         )
         .unwrap_err();
         assert_eq!((e[0].code, e[0].line, e[0].column), ("E005", 3, 1));
@@ -189,6 +190,7 @@ mod tests {
             "content/a.md",
             "a.md",
             "+++\r\ntitle = \"T\"\r\n+++\r\nHello\r\n",
+            true,
         )
         .unwrap();
         assert_eq!(p.front.title, "T");
@@ -201,6 +203,7 @@ mod tests {
             "content/a.md",
             "a.md",
             "+++\ntitle = \"T\"\nslug = \"../x\"\n+++\n",
+            true,
         )
         .unwrap_err();
         assert_eq!((e[0].code, e[0].line), ("E012", 3));
@@ -208,6 +211,7 @@ mod tests {
             "content/a.md",
             "a.md",
             "+++\ntitle = \"T\"\nslug = \"a b\"\n+++\n",
+            true,
         )
         .unwrap_err();
         assert_eq!(e[0].code, "E005");
