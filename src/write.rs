@@ -141,9 +141,10 @@ impl Staging {
     }
 }
 
-impl crate::render::Sink for Staging {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
-        let target = self.dir.join(&path);
+impl Staging {
+    /// The path of `path` in the staging directory, its folder made.
+    fn prepare(&self, path: &str) -> Result<PathBuf> {
+        let target = self.dir.join(path);
         if let Some(parent) = target.parent() {
             let known = self.made.lock().expect("dir set lock").contains(parent);
             if !known {
@@ -155,7 +156,26 @@ impl crate::render::Sink for Staging {
                     .insert(parent.to_path_buf());
             }
         }
+        Ok(target)
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        let target = self.prepare(&path)?;
         fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
+    }
+
+    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>) -> Result<()> {
+        use std::io::Write;
+        let target = self.prepare(&path)?;
+        let mut file =
+            fs::File::create(&target).with_context(|| format!("creating {}", target.display()))?;
+        for part in parts {
+            file.write_all(&part)
+                .with_context(|| format!("writing {}", target.display()))?;
+        }
+        Ok(())
     }
 }
 

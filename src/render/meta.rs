@@ -220,39 +220,57 @@ fn annotation<'a>(
     serde_json::to_vec(&a).expect("annotations serialize")
 }
 
-/// Writes every page citation and roster cite as a W3C Web Annotation.
-fn annotations(site: &Site) -> Vec<u8> {
+/// Claims per block of `annotations.jsonld`: blocks are serialized in
+/// parallel and written one after another, never joined in memory.
+const CLAIMS_PER_BLOCK: usize = 2048;
+
+/// Every page citation and roster cite as a W3C Web Annotation, as the parts
+/// of one JSON document (head, blocks of annotations, tail).
+pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
     let collection = link(site, "", "annotations.jsonld");
-    // Claims are serialized in parallel, each to its own buffer, then joined in order.
-    let mut items: Vec<Vec<u8>> = site
-        .claims
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(ci, claim)| {
-            let page_url = link(site, "", &claim_href(site, ci, ""));
-            let id = super::claims::claim_id(site, ci);
-            let collection = &collection;
-            site.pages[claim.page].group_refs[claim.group]
-                .iter()
-                .enumerate()
-                .map(move |(k, r)| {
-                    annotation(
+    let claims: Vec<usize> = (0..site.claims.len()).collect();
+    let mut blocks: Vec<(usize, Vec<u8>)> = claims
+        .par_chunks(CLAIMS_PER_BLOCK)
+        .map(|chunk| {
+            let mut count = 0;
+            let mut out = Vec::new();
+            for &ci in chunk {
+                let claim = &site.claims[ci];
+                let page_url = link(site, "", &claim_href(site, ci, ""));
+                let id = super::claims::claim_id(site, ci);
+                for (k, r) in site.pages[claim.page].group_refs[claim.group]
+                    .iter()
+                    .enumerate()
+                {
+                    if count > 0 {
+                        out.extend_from_slice(b",\n");
+                    }
+                    count += 1;
+                    out.extend(annotation(
                         site,
                         format!("{collection}#{id}-{}", k + 1),
                         "describing",
                         claim.text.as_str().into(),
                         page_url.clone(),
                         r,
-                    )
-                })
+                    ));
+                }
+            }
+            (count, out)
         })
         .collect();
     if let Some(roster) = &site.roster {
+        let mut count = 0;
+        let mut out = Vec::new();
         for (di, d) in roster.roster.delegations.iter().enumerate() {
             for (mi, m) in d.members.iter().enumerate() {
                 let anchor = super::roster::member_anchor(&d.id, &m.id);
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
-                    items.push(annotation(
+                    if count > 0 {
+                        out.extend_from_slice(b",\n");
+                    }
+                    count += 1;
+                    out.extend(annotation(
                         site,
                         format!("{collection}#{anchor}-{}", k + 1),
                         "identifying",
@@ -263,27 +281,30 @@ fn annotations(site: &Site) -> Vec<u8> {
                 }
             }
         }
+        blocks.push((count, out));
     }
+    blocks.retain(|(count, _)| *count > 0);
     let head = json!({
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": collection,
         "type": "AnnotationCollection",
         "label": format!("Citations of {}", site.config.title),
-        "total": items.len(),
+        "total": blocks.iter().map(|(count, _)| count).sum::<usize>(),
     });
-    let mut out = serde_json::to_vec(&head).expect("JSON serializes");
-    out.pop(); // the closing brace; the first page follows
-    out.extend_from_slice(
+    let mut first = serde_json::to_vec(&head).expect("JSON serializes");
+    first.pop(); // the closing brace; the first page follows
+    first.extend_from_slice(
         b",\n\"first\":{\"type\":\"AnnotationPage\",\"startIndex\":0,\"items\":[\n",
     );
-    for (i, item) in items.iter().enumerate() {
+    let mut parts = vec![first];
+    for (i, (_, block)) in blocks.into_iter().enumerate() {
         if i > 0 {
-            out.extend_from_slice(b",\n");
+            parts.push(b",\n".to_vec());
         }
-        out.extend_from_slice(item);
+        parts.push(block);
     }
-    out.extend_from_slice(b"\n]}}\n");
-    out
+    parts.push(b"\n]}}\n".to_vec());
+    parts
 }
 
 fn xml_escape(s: &str) -> String {
@@ -313,9 +334,9 @@ pub(crate) fn sitemap(base: &str, pages: &[String]) -> Output {
     ("sitemap.xml".into(), xml.into_bytes())
 }
 
-/// Annotations and static files.
-pub(crate) fn files(site: &Site, theme: &Theme) -> Vec<Output> {
-    let mut out = vec![("annotations.jsonld".to_string(), annotations(site))];
+/// The theme's static files.
+pub(crate) fn statics(theme: &Theme) -> Vec<Output> {
+    let mut out = Vec::new();
     out.extend(
         theme
             .statics

@@ -200,12 +200,18 @@ enum Job {
     Delegations,
     NotFound,
     Files,
+    Annotations,
 }
 
 /// Where rendered files go: the build's staging directory, or memory for
 /// `serve`. Called from many threads at once.
 pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// A large file in parts, written one after another.
+    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>) -> anyhow::Result<()> {
+        self.put(path, parts.concat())
+    }
 }
 
 /// Why rendering stopped: template errors (E010) or a file that could not be written.
@@ -239,6 +245,8 @@ pub fn site(
     jobs.extend((0..site.sources.len()).map(Job::Provenance));
     jobs.extend((1..=claims::page_count(site)).map(Job::Claims));
     jobs.extend((1..=sources::page_count(site)).map(Job::SourcesIndex));
+    // The annotations are the largest single job: start it first.
+    jobs.insert(0, Job::Annotations);
     jobs.extend([Job::NotFound, Job::Files]);
     if site.roster.is_some() {
         jobs.push(Job::Delegations);
@@ -268,11 +276,18 @@ pub fn site(
                         .into_bytes(),
                 )])
             }
-            Job::Files => Ok(meta::files(site, theme)),
+            Job::Files => Ok(meta::statics(theme)),
+            Job::Annotations => Ok(Vec::new()),
         }
     };
     let run = |job: Job| -> Result<Done, RenderError> {
         let mut done = Done::default();
+        if let Job::Annotations = job {
+            sink.put_parts("annotations.jsonld".into(), meta::annotations(site))
+                .map_err(RenderError::Io)?;
+            done.files = 1;
+            return Ok(done);
+        }
         for (path, bytes) in render(job).map_err(|d| RenderError::Content(vec![d]))? {
             let bytes = if path.ends_with(".html") {
                 if let Ok(html) = std::str::from_utf8(&bytes) {
