@@ -53,6 +53,16 @@ impl Options {
             drafts: false,
         }
     }
+
+    /// What to load: everything checked against the lock; page bodies as
+    /// HTML when rendering.
+    fn mode(&self, html: bool) -> load::Mode {
+        load::Mode {
+            drafts: self.drafts,
+            lock: true,
+            html,
+        }
+    }
 }
 
 /// Counts for the one-line summary.
@@ -169,14 +179,7 @@ fn stats(site: &resolve::Site, files: usize, started: Instant) -> Stats {
 /// `explainer check`: verify everything, write nothing.
 pub fn check(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, _theme) = verify(
-        &opts.root,
-        load::Mode {
-            drafts: opts.drafts,
-            lock: true,
-            html: false,
-        },
-    )?;
+    let (mut site, _theme) = verify(&opts.root, opts.mode(false))?;
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {
         warnings,
@@ -207,14 +210,7 @@ fn render_error(e: render::RenderError) -> Failure {
 /// by path, nothing written. `serve` uses this.
 pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
     let started = Instant::now();
-    let (mut site, theme) = verify(
-        &opts.root,
-        load::Mode {
-            drafts: opts.drafts,
-            lock: true,
-            html: true,
-        },
-    )?;
+    let (mut site, theme) = verify(&opts.root, opts.mode(true))?;
     let memory = Memory::default();
     // A preview is not published: no minification, for a faster reload.
     let count = render::site(&site, &theme, false, &memory).map_err(render_error)?;
@@ -233,14 +229,7 @@ pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> 
 /// directory that replaces the output only when everything succeeded.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (mut site, theme) = verify(
-        &opts.root,
-        load::Mode {
-            drafts: opts.drafts,
-            lock: true,
-            html: true,
-        },
-    )?;
+    let (mut site, theme) = verify(&opts.root, opts.mode(true))?;
     let output = opts
         .output
         .clone()

@@ -216,13 +216,6 @@ fn source_link(site: &Site, s: usize, root: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct PagerLink {
-    number: usize,
-    href: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
 struct ClaimsView {
     total: usize,
     single: usize,
@@ -230,7 +223,7 @@ struct ClaimsView {
     rows: Vec<Row>,
     columns: Vec<Column>,
     sources: Vec<PerSource>,
-    pages: Vec<PagerLink>,
+    pages: Vec<super::PagerLink>,
 }
 
 #[derive(Serialize)]
@@ -282,17 +275,7 @@ pub(crate) fn page(
         } else {
             Vec::new()
         },
-        pages: if pages > 1 {
-            (1..=pages)
-                .map(|n| PagerLink {
-                    number: n,
-                    href: format!("{root}{}index.html", page_url(n)),
-                    current: n == k,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
+        pages: super::pager(pages, k, &root, page_url),
     };
     let mut description = format!(
         "Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.",

@@ -25,6 +25,33 @@ pub use theme::Theme;
 /// One output file: path relative to the output dir (with `/`), and bytes.
 pub type Output = (String, Vec<u8>);
 
+/// A link of the pager of a paginated listing.
+#[derive(Serialize)]
+pub(crate) struct PagerLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+/// The pager of page `k` of a listing with `pages` pages (none for one page).
+pub(crate) fn pager(
+    pages: usize,
+    k: usize,
+    root: &str,
+    page_url: fn(usize) -> String,
+) -> Vec<PagerLink> {
+    if pages <= 1 {
+        return Vec::new();
+    }
+    (1..=pages)
+        .map(|n| PagerLink {
+            number: n,
+            href: format!("{root}{}index.html", page_url(n)),
+            current: n == k,
+        })
+        .collect()
+}
+
 /// Content pages named in the site menu, at most.
 const NAV_PAGES: usize = 8;
 

@@ -11,13 +11,6 @@ use crate::source::Source;
 use crate::text;
 
 #[derive(Serialize)]
-struct PagerLink {
-    number: usize,
-    href: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
 struct SourceRow {
     id: String,
     href: String,
@@ -37,7 +30,7 @@ struct SourceRow {
 struct Listing {
     count: usize,
     sources: Vec<SourceRow>,
-    pages: Vec<PagerLink>,
+    pages: Vec<super::PagerLink>,
 }
 
 #[derive(Serialize)]
@@ -154,17 +147,7 @@ pub(crate) fn index(
         listing: Listing {
             count,
             sources,
-            pages: if pages > 1 {
-                (1..=pages)
-                    .map(|n| PagerLink {
-                        number: n,
-                        href: format!("{root}{}index.html", page_url(n)),
-                        current: n == k,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            pages: super::pager(pages, k, &root, page_url),
         },
     };
     Ok(vec![(
