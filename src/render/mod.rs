@@ -31,9 +31,16 @@ pub(crate) struct PagerLink {
     number: usize,
     href: String,
     current: bool,
+    /// Pages are left out between the previous link and this one.
+    gap_before: bool,
 }
 
-/// The pager of page `k` of a listing with `pages` pages (none for one page).
+/// Pages listed on each side of the current one in a pager.
+const PAGER_SPAN: usize = 4;
+
+/// The pager of page `k` of a listing with `pages` pages (none for one page):
+/// the first and last pages and those near `k`. Listing every page on every
+/// page would make 2,000 pages of claims carry 4 million links.
 pub(crate) fn pager(
     pages: usize,
     k: usize,
@@ -43,11 +50,24 @@ pub(crate) fn pager(
     if pages <= 1 {
         return Vec::new();
     }
-    (1..=pages)
-        .map(|n| PagerLink {
-            number: n,
-            href: format!("{root}{}index.html", page_url(n)),
-            current: n == k,
+    let near = k.saturating_sub(PAGER_SPAN).max(1)..=(k + PAGER_SPAN).min(pages);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(pages))
+        .collect();
+    numbers.dedup();
+    let mut previous = 0;
+    numbers
+        .into_iter()
+        .map(|n| {
+            let gap_before = previous != 0 && n > previous + 1;
+            previous = n;
+            PagerLink {
+                number: n,
+                href: format!("{root}{}index.html", page_url(n)),
+                current: n == k,
+                gap_before,
+            }
         })
         .collect()
 }
@@ -383,6 +403,23 @@ mod tests {
         assert_eq!(root_of(""), "");
         assert_eq!(root_of("a/"), "../");
         assert_eq!(root_of("x/b/"), "../../");
+    }
+
+    #[test]
+    fn pagers_stay_short() {
+        let numbers = |pages, k| {
+            pager(pages, k, "", |n| format!("p/{n}/"))
+                .iter()
+                .map(|l| l.number)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(numbers(1, 1), Vec::<usize>::new());
+        assert_eq!(numbers(3, 2), [1, 2, 3]);
+        assert_eq!(
+            numbers(2000, 1000),
+            [1, 996, 997, 998, 999, 1000, 1001, 1002, 1003, 1004, 2000]
+        );
+        assert_eq!(numbers(2000, 1), [1, 2, 3, 4, 5, 2000]);
     }
 
     #[test]
