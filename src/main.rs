@@ -9,6 +9,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use explainer::{Diagnostic, Failure, Options, Report};
 
+// A build allocates millions of small strings from two threads. With glibc's
+// allocator the cost per page doubled between 10,000 and 100,000 pages (its
+// malloc grew slow as the heap grew); with mimalloc the 100k build takes
+// 32 s instead of 50 s and the 10k build 2.35 s instead of 2.9 s, for about
+// 90 MiB more peak memory at 10k.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "explainer",

@@ -244,9 +244,11 @@ pub(crate) fn page(
     let url = page_url(k);
     let root = root_of(&url);
     let ids: Vec<usize> = ((k - 1) * PER_PAGE..(k * PER_PAGE).min(site.claims.len())).collect();
-    let all: Vec<usize> = (0..site.sources.len()).collect();
-    let matrix = all.len() <= MATRIX_MAX_SOURCES;
-    let cols = if matrix { all.clone() } else { Vec::new() };
+    // Sources as columns, and the per-source table, only when they are few:
+    // never a list of every source on every page of claims.
+    let n = site.sources.len();
+    let matrix = n <= MATRIX_MAX_SOURCES;
+    let cols: Vec<usize> = if matrix { (0..n).collect() } else { Vec::new() };
     let pages = page_count(site);
     let claims = ClaimsView {
         total: site.claims.len(),
@@ -264,9 +266,9 @@ pub(crate) fn page(
                 claims: tally.per_source[s],
             })
             .collect(),
-        sources: if all.len() <= PER_SOURCE_TABLE_MAX {
-            all.iter()
-                .map(|&s| PerSource {
+        sources: if n <= PER_SOURCE_TABLE_MAX {
+            (0..n)
+                .map(|s| PerSource {
                     label: super::sources::short_name(&site.sources[s]),
                     href: source_link(site, s, &root),
                     claims: tally.per_source[s],
