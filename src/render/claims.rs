@@ -283,11 +283,8 @@ pub(crate) fn page(
         "Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.",
         claims.total, claims.single
     );
-    let mut title = "Claims".to_string();
-    if pages > 1 {
-        title = format!("Claims, page {k} of {pages}");
-        description.push_str(&format!(" Page {k} of {pages}."));
-    }
+    let (title, page_of) = super::paged("Claims", k, pages);
+    description.push_str(&page_of);
     let view = PageView {
         base: chrome.base(
             &url,

@@ -220,6 +220,23 @@ fn annotation<'a>(
     serde_json::to_vec(&a).expect("annotations serialize")
 }
 
+/// Annotations serialized one after another, comma-separated.
+#[derive(Default)]
+struct Block {
+    count: usize,
+    out: Vec<u8>,
+}
+
+impl Block {
+    fn push(&mut self, annotation: Vec<u8>) {
+        if self.count > 0 {
+            self.out.extend_from_slice(b",\n");
+        }
+        self.count += 1;
+        self.out.extend(annotation);
+    }
+}
+
 /// Claims per block of `annotations.jsonld`: blocks are serialized in
 /// parallel and written one after another, never joined in memory.
 const CLAIMS_PER_BLOCK: usize = 2048;
@@ -232,8 +249,7 @@ pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
     let mut blocks: Vec<(usize, Vec<u8>)> = claims
         .par_chunks(CLAIMS_PER_BLOCK)
         .map(|chunk| {
-            let mut count = 0;
-            let mut out = Vec::new();
+            let mut block = Block::default();
             for &ci in chunk {
                 let claim = &site.claims[ci];
                 let page_url = link(site, "", &claim_href(site, ci, ""));
@@ -242,11 +258,7 @@ pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
                     .iter()
                     .enumerate()
                 {
-                    if count > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    count += 1;
-                    out.extend(annotation(
+                    block.push(annotation(
                         site,
                         format!("{collection}#{id}-{}", k + 1),
                         "describing",
@@ -256,21 +268,16 @@ pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
                     ));
                 }
             }
-            (count, out)
+            (block.count, block.out)
         })
         .collect();
     if let Some(roster) = &site.roster {
-        let mut count = 0;
-        let mut out = Vec::new();
+        let mut block = Block::default();
         for (di, d) in roster.roster.delegations.iter().enumerate() {
             for (mi, m) in d.members.iter().enumerate() {
                 let anchor = super::roster::member_anchor(&d.id, &m.id);
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
-                    if count > 0 {
-                        out.extend_from_slice(b",\n");
-                    }
-                    count += 1;
-                    out.extend(annotation(
+                    block.push(annotation(
                         site,
                         format!("{collection}#{anchor}-{}", k + 1),
                         "identifying",
@@ -281,7 +288,7 @@ pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
                 }
             }
         }
-        blocks.push((count, out));
+        blocks.push((block.count, block.out));
     }
     blocks.retain(|(count, _)| *count > 0);
     let head = json!({

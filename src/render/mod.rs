@@ -72,6 +72,19 @@ pub(crate) fn pager(
         .collect()
 }
 
+/// Title of page `k` of a paginated listing, and the sentence its
+/// description gains (`"Claims, page 2 of 9"`, `" Page 2 of 9."`).
+pub(crate) fn paged(name: &str, k: usize, pages: usize) -> (String, String) {
+    if pages > 1 {
+        (
+            format!("{name}, page {k} of {pages}"),
+            format!(" Page {k} of {pages}."),
+        )
+    } else {
+        (name.to_string(), String::new())
+    }
+}
+
 /// Content pages named in the site menu, at most.
 const NAV_PAGES: usize = 8;
 

@@ -127,14 +127,8 @@ pub(crate) fn index(
         .collect::<Vec<_>>();
     let pages = page_count(site);
     let count = site.sources.len();
-    let mut title = "Sources".to_string();
-    let mut description = format!(
-        "The {count} sources of this explainer, kept verbatim, with what each is cited for."
-    );
-    if pages > 1 {
-        title = format!("Sources, page {k} of {pages}");
-        description.push_str(&format!(" Page {k} of {pages}."));
-    }
+    let (title, page_of) = super::paged("Sources", k, pages);
+    let description = format!("The {count} sources of this explainer, kept verbatim, with what each is cited for.{page_of}");
     let view = IndexView {
         base: chrome.base(
             &url,
