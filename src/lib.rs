@@ -101,7 +101,8 @@ impl From<anyhow::Error> for Failure {
 }
 
 impl Failure {
-    pub fn exit_code(&self) -> i32 {
+    /// 1 for content errors, 2 for usage or I/O (SPEC 7).
+    pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Content(_) => 1,
             Failure::Io(_) => 2,

@@ -172,18 +172,19 @@ fn finish(verb: &str, result: Result<Report, Failure>) -> ExitCode {
             eprintln!("{}", summary(verb, &report));
             ExitCode::SUCCESS
         }
-        Err(Failure::Content(diags)) => {
-            print(&diags);
-            let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "error: {} found; nothing was written",
-                plural(errors, "error")
-            );
-            ExitCode::from(1)
-        }
-        Err(Failure::Io(e)) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
+        Err(failure) => {
+            match &failure {
+                Failure::Content(diags) => {
+                    print(diags);
+                    let errors = diags.iter().filter(|d| d.is_error()).count();
+                    eprintln!(
+                        "error: {} found; nothing was written",
+                        plural(errors, "error")
+                    );
+                }
+                Failure::Io(e) => eprintln!("error: {e:#}"),
+            }
+            ExitCode::from(failure.exit_code())
         }
     }
 }

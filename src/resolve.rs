@@ -133,6 +133,15 @@ struct Verifier<'a> {
     lock: Option<&'a Lock>,
 }
 
+/// `line 3` or `lines 3-5`, for messages.
+fn lines_phrase(first: usize, last: usize) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}-{last}")
+    }
+}
+
 /// `3` or `3-5`.
 fn lines_text(first: usize, last: usize) -> String {
     if first == last {
@@ -213,11 +222,7 @@ impl Verifier<'_> {
             return Ok(reference);
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
-        let what = if first == last {
-            format!("line {first}")
-        } else {
-            format!("lines {first}-{last}")
-        };
+        let what = lines_phrase(first, last);
         let d = Diagnostic::at(
             "E003",
             file,
@@ -266,11 +271,7 @@ impl Verifier<'_> {
         if !changed {
             return Ok(());
         }
-        let what = if first == last {
-            format!("line {first}")
-        } else {
-            format!("lines {first}-{last}")
-        };
+        let what = lines_phrase(first, last);
         let d = Diagnostic::at(
             "E014",
             file,
@@ -458,11 +459,7 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                     }),
                     None => {
                         let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
-                        let what = if first == last {
-                            format!("line {first}")
-                        } else {
-                            format!("lines {first}-{last}")
-                        };
+                        let what = lines_phrase(first, last);
                         let width = last - first;
                         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
                             .filter(|&l| spelled_in(l, l + width).is_some())
