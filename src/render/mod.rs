@@ -88,9 +88,9 @@ pub(crate) fn paged(name: &str, k: usize, pages: usize) -> (String, String) {
 /// Content pages named in the site menu, at most.
 const NAV_PAGES: usize = 8;
 
-/// Site-wide data every page's chrome needs.
-pub(crate) struct Chrome<'a> {
-    site: &'a Site,
+/// Site-wide data every page's chrome needs, made once per build.
+pub(crate) struct Chrome {
+    config: crate::config::Config,
     nav: Vec<(String, String)>,
     pub tally: claims::Tally,
 }
@@ -179,8 +179,8 @@ pub(crate) fn display_date(d: &str) -> String {
     }
 }
 
-impl<'a> Chrome<'a> {
-    fn new(site: &'a Site) -> Self {
+impl Chrome {
+    fn new(site: &Site) -> Self {
         // The menu names the top-level pages (`/a/`, `/x/`), first by weight,
         // at most NAV_PAGES of them: every page carries the menu, so it must not
         // grow with the site.
@@ -197,7 +197,7 @@ impl<'a> Chrome<'a> {
         nav.push(("claims/".into(), "Claims".into()));
         nav.push(("sources/".into(), "Sources".into()));
         Chrome {
-            site,
+            config: site.config.clone(),
             nav,
             tally: claims::Tally::new(site),
         }
@@ -212,8 +212,8 @@ impl<'a> Chrome<'a> {
         kind: &'static str,
         json_ld: serde_json::Value,
         script: bool,
-    ) -> Base<'a> {
-        let config = &self.site.config;
+    ) -> Base<'_> {
+        let config = &self.config;
         let root = root_of(url);
         let nav = self
             .nav
@@ -250,9 +250,10 @@ impl<'a> Chrome<'a> {
     }
 }
 
-/// One unit of rendering work; all of them run in parallel.
-#[derive(Clone, Copy)]
-enum Job {
+/// One unit of rendering work. A build runs all of them in parallel; `serve`
+/// runs the one that makes a requested file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Page(usize),
     Provenance(usize),
     Claims(usize),
@@ -261,6 +262,8 @@ enum Job {
     NotFound,
     Files,
     Annotations,
+    Syntax,
+    Sitemap,
 }
 
 /// Where rendered files go: the build's staging directory, or memory for
@@ -281,43 +284,99 @@ pub enum RenderError {
     Io(anyhow::Error),
 }
 
-/// What one job hands back once its files are in the sink.
-#[derive(Default)]
-struct Done {
-    files: usize,
-    pages: Vec<String>,
-    classes: std::collections::BTreeSet<String>,
+/// What the pages of one resolved site share, made once: the chrome (menu,
+/// counts) and the list of jobs. Rendering any job needs only the plan, the
+/// site and the theme, so `serve` can render a requested page alone.
+pub struct Plan {
+    chrome: Chrome,
+    script: bool,
+    minify: bool,
 }
 
-/// Renders every page of the site into `sink`, each file as soon as it is
-/// ready (minified when asked), so memory holds one page per thread rather
-/// than the whole site. Returns the number of files.
-pub fn site(
-    site: &Site,
-    theme: &Theme,
-    minify: bool,
-    sink: &dyn Sink,
-) -> Result<usize, RenderError> {
-    let chrome = Chrome::new(site);
-    let script = theme.has_script();
-    let ctx = content::Ctx::new(site, theme);
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.extend((0..site.sources.len()).map(Job::Provenance));
-    jobs.extend((1..=claims::page_count(site)).map(Job::Claims));
-    jobs.extend((1..=sources::page_count(site)).map(Job::SourcesIndex));
-    // The annotations are the largest single job: start it first.
-    jobs.insert(0, Job::Annotations);
-    jobs.extend([Job::NotFound, Job::Files]);
-    if site.roster.is_some() {
-        jobs.push(Job::Delegations);
+impl Plan {
+    /// `minify`: minify HTML (a preview is not minified, for speed).
+    pub fn new(site: &Site, theme: &Theme, minify: bool) -> Plan {
+        Plan {
+            chrome: Chrome::new(site),
+            script: theme.has_script(),
+            minify,
+        }
     }
-    let render = |job: Job| -> Result<Vec<Output>, Diagnostic> {
+
+    /// Every job, the largest (the annotations) first.
+    pub fn jobs(&self, site: &Site) -> Vec<Job> {
+        let mut jobs = vec![Job::Annotations];
+        jobs.extend((0..site.pages.len()).map(Job::Page));
+        jobs.extend((0..site.sources.len()).map(Job::Provenance));
+        jobs.extend((1..=claims::page_count(site)).map(Job::Claims));
+        jobs.extend((1..=sources::page_count(site)).map(Job::SourcesIndex));
+        jobs.extend([Job::NotFound, Job::Files]);
+        if site.roster.is_some() {
+            jobs.push(Job::Delegations);
+        }
+        if site.pages.iter().any(|p| p.page.body.html.has_code) {
+            jobs.push(Job::Syntax);
+        }
+        if site.config.base().is_some() {
+            jobs.push(Job::Sitemap);
+        }
+        jobs
+    }
+
+    /// The files a job writes, without rendering them.
+    pub fn paths(&self, site: &Site, theme: &Theme, job: Job) -> Vec<String> {
+        let index = |url: String| vec![format!("{url}index.html")];
         match job {
-            Job::Page(i) => content::page(&ctx, &chrome, i, script).map(|file| vec![file]),
-            Job::Provenance(i) => sources::provenance(site, theme, &chrome, i, script),
-            Job::SourcesIndex(k) => sources::index(site, theme, &chrome, k, script),
-            Job::Claims(k) => claims::page(site, theme, &chrome, k, script),
-            Job::Delegations => roster::page(site, theme, &chrome, script),
+            Job::Page(i) => index(site.pages[i].page.url.clone()),
+            Job::Provenance(i) => {
+                let s = &site.sources[i];
+                let dir = format!("sources/{}/", s.id);
+                vec![
+                    format!("{dir}index.html"),
+                    format!("{dir}{}", s.file_name()),
+                ]
+            }
+            Job::Claims(k) => index(claims::page_url(k)),
+            Job::SourcesIndex(k) => index(sources::page_url(k)),
+            Job::Delegations => index("delegations/".into()),
+            Job::NotFound => vec!["404.html".into()],
+            Job::Files => theme
+                .statics
+                .keys()
+                .map(|p| format!("static/{p}"))
+                .collect(),
+            Job::Annotations => vec!["annotations.jsonld".into()],
+            Job::Syntax => vec!["static/syntax.css".into()],
+            Job::Sitemap => vec!["sitemap.xml".into()],
+        }
+    }
+
+    /// The pages (`…/index.html`) of the site, sorted: what the sitemap lists.
+    fn pages(&self, site: &Site, theme: &Theme) -> Vec<String> {
+        let mut pages: Vec<String> = self
+            .jobs(site)
+            .into_iter()
+            .flat_map(|job| self.paths(site, theme, job))
+            .filter(|p| p.ends_with("index.html"))
+            .collect();
+        pages.sort();
+        pages
+    }
+
+    /// Renders one job: its files, HTML minified when the plan says so.
+    pub fn render(&self, site: &Site, theme: &Theme, job: Job) -> Result<Vec<Output>, Diagnostic> {
+        let (chrome, script) = (&self.chrome, self.script);
+        let files = match job {
+            Job::Page(i) => vec![content::page(
+                &content::Ctx::new(site, theme),
+                chrome,
+                i,
+                script,
+            )?],
+            Job::Provenance(i) => sources::provenance(site, theme, chrome, i, script)?,
+            Job::SourcesIndex(k) => sources::index(site, theme, chrome, k, script)?,
+            Job::Claims(k) => claims::page(site, theme, chrome, k, script)?,
+            Job::Delegations => roster::page(site, theme, chrome, script)?,
             Job::NotFound => {
                 let mut base = chrome.base(
                     "",
@@ -329,58 +388,95 @@ pub fn site(
                 );
                 // Served at any missing address: it has no canonical URL of its own.
                 base.canonical = None;
-                Ok(vec![(
+                vec![(
                     "404.html".into(),
                     theme
                         .render("404.html", &serde_json::json!({ "base": base }))?
                         .into_bytes(),
-                )])
+                )]
             }
-            Job::Files => Ok(meta::statics(theme)),
-            Job::Annotations => Ok(Vec::new()),
+            Job::Files => meta::statics(theme),
+            Job::Annotations => vec![(
+                "annotations.jsonld".into(),
+                meta::annotations(site).concat(),
+            )],
+            Job::Syntax => vec![(
+                "static/syntax.css".into(),
+                highlight::stylesheet(&code_classes(site)).into_bytes(),
+            )],
+            Job::Sitemap => {
+                let base = site.config.base().unwrap_or_default();
+                vec![meta::sitemap(&base, &self.pages(site, theme))]
+            }
+        };
+        Ok(if self.minify {
+            files
+                .into_iter()
+                .map(|(path, bytes)| {
+                    let bytes = if path.ends_with(".html") {
+                        crate::write::minify_html(&bytes)
+                    } else {
+                        bytes
+                    };
+                    (path, bytes)
+                })
+                .collect()
+        } else {
+            files
+        })
+    }
+}
+
+/// The highlighting classes the site's page bodies and notes use.
+fn code_classes(site: &Site) -> std::collections::BTreeSet<String> {
+    let mut classes = std::collections::BTreeSet::new();
+    for rp in site.pages.iter().filter(|p| p.page.body.html.has_code) {
+        let html = &rp.page.body.html;
+        for segment in &html.segments {
+            if let crate::body::Segment::Html(h) = segment {
+                highlight::classes_in(h, &mut classes);
+            }
         }
-    };
-    let run = |job: Job| -> Result<Done, RenderError> {
-        let mut done = Done::default();
-        if let Job::Annotations = job {
+        for note in html.footnotes.values() {
+            highlight::classes_in(note, &mut classes);
+        }
+    }
+    classes
+}
+
+/// Renders every file of the site into `sink`, each as soon as it is ready,
+/// so memory holds one page per thread rather than the whole site. Returns
+/// the number of files.
+pub fn site(
+    site: &Site,
+    theme: &Theme,
+    minify: bool,
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
+    let plan = Plan::new(site, theme, minify);
+    let run = |job: Job| -> Result<usize, RenderError> {
+        if job == Job::Annotations {
+            // The largest file: streamed in parts rather than joined.
             sink.put_parts("annotations.jsonld".into(), meta::annotations(site))
                 .map_err(RenderError::Io)?;
-            done.files = 1;
-            return Ok(done);
+            return Ok(1);
         }
-        for (path, bytes) in render(job).map_err(|d| RenderError::Content(vec![d]))? {
-            let bytes = if path.ends_with(".html") {
-                if let Ok(html) = std::str::from_utf8(&bytes) {
-                    highlight::classes_in(html, &mut done.classes);
-                }
-                if path.ends_with("index.html") {
-                    done.pages.push(path.clone());
-                }
-                if minify {
-                    crate::write::minify_html(&bytes)
-                } else {
-                    bytes
-                }
-            } else {
-                bytes
-            };
+        let files = plan
+            .render(site, theme, job)
+            .map_err(|d| RenderError::Content(vec![d]))?;
+        let count = files.len();
+        for (path, bytes) in files {
             sink.put(path, bytes).map_err(RenderError::Io)?;
-            done.files += 1;
         }
-        Ok(done)
+        Ok(count)
     };
-    let results: Vec<Result<Done, RenderError>> = jobs.into_par_iter().map(run).collect();
-    let mut pages = Vec::new();
-    let mut classes = std::collections::BTreeSet::new();
+    let results: Vec<Result<usize, RenderError>> =
+        plan.jobs(site).into_par_iter().map(run).collect();
     let mut errors = Vec::new();
     let mut files = 0;
     for r in results {
         match r {
-            Ok(done) => {
-                files += done.files;
-                pages.extend(done.pages);
-                classes.extend(done.classes);
-            }
+            Ok(n) => files += n,
             Err(RenderError::Content(ds)) => errors.extend(ds),
             Err(e @ RenderError::Io(_)) => return Err(e),
         }
@@ -389,20 +485,6 @@ pub fn site(
         errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         errors.dedup();
         return Err(RenderError::Content(errors));
-    }
-    if !classes.is_empty() {
-        sink.put(
-            "static/syntax.css".into(),
-            highlight::stylesheet(&classes).into_bytes(),
-        )
-        .map_err(RenderError::Io)?;
-        files += 1;
-    }
-    if let Some(base) = site.config.base() {
-        pages.sort();
-        let (path, bytes) = meta::sitemap(&base, &pages);
-        sink.put(path, bytes).map_err(RenderError::Io)?;
-        files += 1;
     }
     Ok(files)
 }
