@@ -4,8 +4,12 @@
 //! path in their context; problems with what the files say are diagnostics,
 //! collected so that one build reports all of them.
 
+use std::collections::HashMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -85,74 +89,218 @@ pub fn config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config> {
     Ok(config)
 }
 
-fn sources(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Source>> {
-    let dir = root.join("sources");
-    let files = files_with_ext(&dir, "txt")?;
-    let loaded: Vec<Result<(Source, Option<Diagnostic>)>> = files
-        .par_iter()
-        .map(|(path, rel)| {
-            let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            Ok(match Source::from_bytes(rel, &bytes) {
-                Ok(s) => (s, None),
-                // Keep the source (lossily) so its citations do not cascade into E001s.
-                Err(d) => {
-                    let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                    (
-                        Source::from_bytes(rel, lossy.as_bytes()).expect("lossy text is UTF-8"),
-                        Some(d),
-                    )
-                }
-            })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(loaded.len());
-    for item in loaded {
-        let (s, d) = item?;
-        diags.extend(d);
-        out.push(s);
-    }
-    let manifest_path = root.join(source::MANIFEST);
-    let manifest = if manifest_path.is_file() {
-        match Manifest::parse(read_to_string(&manifest_path)?) {
-            Ok(m) => Some(m),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
-    } else {
-        None
-    };
-    source::apply_manifest(&mut out, manifest.as_ref(), diags);
-    Ok(out)
+/// What identifies a version of a file without reading it: its length and
+/// modification time. An edit that keeps both is caught by the watcher,
+/// which names the path (`Cache::forget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
 }
 
-fn pages(
-    root: &Path,
-    drafts: bool,
-    html: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Vec<(ParsedPage, String)>> {
-    let files = files_with_ext(&root.join("content"), "md")?;
-    type Parsed = std::result::Result<(ParsedPage, String), Vec<Diagnostic>>;
-    let parsed: Vec<Result<Parsed>> = files
-        .par_iter()
-        .map(|(path, rel)| {
-            let text = read_to_string(path)?;
-            let file = format!("content/{rel}");
-            Ok(page::parse(&file, rel, &text, html).map(|p| (p, text)))
-        })
-        .collect();
-    let mut out = Vec::new();
-    for item in parsed {
-        match item? {
-            Ok((p, text)) if drafts || !p.front.draft => out.push((p, text)),
-            Ok(_) => {}
-            Err(ds) => diags.extend(ds),
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
         }
     }
-    out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
-    Ok(out)
+
+    fn now(path: &Path) -> Option<Stamp> {
+        fs::metadata(path).ok().map(|m| Stamp::of(&m))
+    }
+}
+
+/// Reads a file and the stamp it had when it was opened (so an edit during
+/// the read leaves a stale stamp, and the next load reads it again).
+fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
+    let read = || -> std::io::Result<(Vec<u8>, Stamp)> {
+        let mut file = fs::File::open(path)?;
+        let stamp = Stamp::of(&file.metadata()?);
+        let mut bytes = Vec::with_capacity(stamp.len as usize);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, stamp))
+    };
+    read().with_context(|| format!("reading {}", path.display()))
+}
+
+/// A content file, parsed: the page and its text, or its diagnostics.
+type PageLoad = std::result::Result<(Arc<ParsedPage>, Arc<str>), Vec<Diagnostic>>;
+/// A source file, loaded, with its E009 if it is not UTF-8.
+type SourceLoad = (Source, Option<Diagnostic>);
+
+/// The sources after the manifest was applied, and what they were made from.
+struct Applied {
+    files: Vec<Arc<SourceLoad>>,
+    manifest: Option<Stamp>,
+    sources: Arc<Vec<Source>>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Parsed files kept between loads, so that `serve` re-reads and re-parses
+/// only what changed since the last build. A one-shot build starts empty.
+#[derive(Default)]
+pub struct Cache {
+    html: bool,
+    pages: HashMap<PathBuf, (Stamp, Arc<PageLoad>)>,
+    sources: HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
+    applied: Option<Applied>,
+}
+
+impl Cache {
+    /// Drops what is kept of these files (the watcher saw them change).
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            self.pages.remove(path);
+            self.sources.remove(path);
+        }
+    }
+
+    /// The cached value for `path` if its stamp is unchanged; otherwise the
+    /// file is read and `parse`d.
+    fn get<T>(
+        cached: &HashMap<PathBuf, (Stamp, Arc<T>)>,
+        path: &Path,
+        parse: impl FnOnce(Vec<u8>) -> Result<T>,
+    ) -> Result<(Stamp, Arc<T>)> {
+        if let Some((stamp, value)) = cached.get(path) {
+            if Stamp::now(path) == Some(*stamp) {
+                return Ok((*stamp, Arc::clone(value)));
+            }
+        }
+        let (bytes, stamp) = read_stamped(path)?;
+        Ok((stamp, Arc::new(parse(bytes)?)))
+    }
+
+    fn sources(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Arc<Vec<Source>>> {
+        let dir = root.join("sources");
+        let files = files_with_ext(&dir, "txt")?;
+        let cached = &self.sources;
+        let loaded: Vec<(PathBuf, Stamp, Arc<SourceLoad>)> = files
+            .par_iter()
+            .map(|(path, rel)| {
+                let (stamp, load) = Self::get(cached, path, |bytes| {
+                    Ok(match Source::from_bytes(rel, &bytes) {
+                        Ok(s) => (s, None),
+                        // Keep the source (lossily) so its citations do not cascade into E001s.
+                        Err(d) => {
+                            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                            (
+                                Source::from_bytes(rel, lossy.as_bytes())
+                                    .expect("lossy text is UTF-8"),
+                                Some(d),
+                            )
+                        }
+                    })
+                })?;
+                Ok((path.clone(), stamp, load))
+            })
+            .collect::<Result<_>>()?;
+        self.sources = loaded
+            .iter()
+            .map(|(path, stamp, load)| (path.clone(), (*stamp, Arc::clone(load))))
+            .collect();
+        let loads: Vec<Arc<SourceLoad>> = loaded.into_iter().map(|(_, _, l)| l).collect();
+
+        let manifest_path = root.join(source::MANIFEST);
+        let manifest_stamp = Stamp::now(&manifest_path);
+        if let Some(a) = &self.applied {
+            let same = a.manifest == manifest_stamp
+                && a.files.len() == loads.len()
+                && a.files.iter().zip(&loads).all(|(x, y)| Arc::ptr_eq(x, y));
+            if same {
+                diags.extend(a.diags.iter().cloned());
+                return Ok(Arc::clone(&a.sources));
+            }
+        }
+        let mut applied_diags = Vec::new();
+        let mut out: Vec<Source> = loads.par_iter().map(|load| load.0.clone()).collect();
+        applied_diags.extend(loads.iter().filter_map(|load| load.1.clone()));
+        let manifest = if manifest_stamp.is_some() {
+            match Manifest::parse(read_to_string(&manifest_path)?) {
+                Ok(m) => Some(m),
+                Err(d) => {
+                    applied_diags.push(d);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        source::apply_manifest(&mut out, manifest.as_ref(), &mut applied_diags);
+        let sources = Arc::new(out);
+        diags.extend(applied_diags.iter().cloned());
+        self.applied = Some(Applied {
+            files: loads,
+            manifest: manifest_stamp,
+            sources: Arc::clone(&sources),
+            diags: applied_diags,
+        });
+        Ok(sources)
+    }
+
+    fn pages(
+        &mut self,
+        root: &Path,
+        drafts: bool,
+        html: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<(Arc<ParsedPage>, Arc<str>)>> {
+        if html != self.html {
+            self.pages.clear();
+            self.html = html;
+        }
+        let files = files_with_ext(&root.join("content"), "md")?;
+        let cached = &self.pages;
+        let parsed: Vec<(PathBuf, Stamp, Arc<PageLoad>)> = files
+            .par_iter()
+            .map(|(path, rel)| {
+                let (stamp, load) =
+                    Self::get(cached, path, |bytes| {
+                        let text = String::from_utf8(bytes)
+                            .with_context(|| format!("reading {}", path.display()))?;
+                        let file = format!("content/{rel}");
+                        Ok(page::parse(&file, rel, &text, html)
+                            .map(|p| (Arc::new(p), Arc::from(text))))
+                    })?;
+                Ok((path.clone(), stamp, load))
+            })
+            .collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        for (_, _, load) in &parsed {
+            match &**load {
+                Ok((p, text)) if drafts || !p.front.draft => {
+                    out.push((Arc::clone(p), Arc::clone(text)))
+                }
+                Ok(_) => {}
+                Err(ds) => diags.extend(ds.iter().cloned()),
+            }
+        }
+        self.pages = parsed
+            .into_iter()
+            .map(|(path, stamp, load)| (path, (stamp, load)))
+            .collect();
+        out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
+        Ok(out)
+    }
+
+    /// Loads the whole site, re-reading only files changed since the last
+    /// load. Content problems go to `diags`; what could be read is returned
+    /// so that resolution can report its own problems too.
+    pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
+        let config = config(root, diags)?;
+        let sources = self.sources(root, diags)?;
+        let pages = self.pages(root, mode.drafts, mode.html, diags)?;
+        let roster = roster(root, diags)?;
+        let lock = if mode.lock { lock(root, diags)? } else { None };
+        Ok(Input {
+            config,
+            sources,
+            pages,
+            roster,
+            lock,
+        })
+    }
 }
 
 fn roster(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Roster>> {
@@ -197,18 +345,6 @@ pub struct Mode {
 
 /// Loads the whole site. Content problems go to `diags`; what could be read
 /// is returned so that resolution can report its own problems too.
-///
 pub fn site(root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
-    let config = config(root, diags)?;
-    let sources = sources(root, diags)?;
-    let pages = pages(root, mode.drafts, mode.html, diags)?;
-    let roster = roster(root, diags)?;
-    let lock = if mode.lock { lock(root, diags)? } else { None };
-    Ok(Input {
-        config,
-        sources,
-        pages,
-        roster,
-        lock,
-    })
+    Cache::default().site(root, mode, diags)
 }

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -24,9 +25,10 @@ use crate::text;
 /// Everything the loader read.
 pub struct Input {
     pub config: Config,
-    pub sources: Vec<Source>,
+    /// Shared with the loader's cache (`serve` keeps it between builds).
+    pub sources: Arc<Vec<Source>>,
     /// Pages in reading order (weight, then path); file texts alongside.
-    pub pages: Vec<(ParsedPage, String)>,
+    pub pages: Vec<(Arc<ParsedPage>, Arc<str>)>,
     pub roster: Option<Roster>,
     /// `citations.lock`, when the site has one and it is to be checked.
     pub lock: Option<Lock>,
@@ -46,7 +48,7 @@ pub struct Ref {
 #[derive(Debug)]
 pub struct ResolvedPage {
     /// The page; its numbered notes are in `page.body.html`.
-    pub page: ParsedPage,
+    pub page: Arc<ParsedPage>,
     /// Verified references of each citation group.
     pub group_refs: Vec<Vec<Ref>>,
     /// Indexes of this page's claims in `Site::claims`.
@@ -85,7 +87,7 @@ pub struct ResolvedRoster {
 
 pub struct Site {
     pub config: Config,
-    pub sources: Vec<Source>,
+    pub sources: Arc<Vec<Source>>,
     pub pages: Vec<ResolvedPage>,
     pub claims: Vec<Claim>,
     /// Per source: line number -> what cites it, in reading order.

@@ -29,7 +29,7 @@ pub struct Meta {
     pub note: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Citation key used in URLs: the manifest `id`, or the file stem.
     pub id: String,

@@ -71,7 +71,7 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// E010 for every page whose front matter names a template the theme lacks.
 pub fn check_templates(
     theme: &Theme,
-    pages: &[(crate::page::ParsedPage, String)],
+    pages: &[(std::sync::Arc<crate::page::ParsedPage>, std::sync::Arc<str>)],
 ) -> Vec<Diagnostic> {
     pages
         .iter()
