@@ -20,6 +20,7 @@ pub mod load;
 pub mod lock;
 pub mod markdown;
 pub mod page;
+pub mod preview;
 pub mod render;
 pub mod resolve;
 pub mod roster;
@@ -130,9 +131,25 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Load and resolve: every check, nothing written.
 fn verify(root: &Path, mode: load::Mode) -> Result<(resolve::Site, render::Theme), Failure> {
+    verify_cached(
+        &mut load::Cache::default(),
+        &mut resolve::Memo::default(),
+        root,
+        mode,
+    )
+}
+
+/// [`verify`], re-reading only the files changed since `cache` last loaded
+/// and re-verifying only the pages whose inputs changed since `memo` was filled.
+fn verify_cached(
+    cache: &mut load::Cache,
+    memo: &mut resolve::Memo,
+    root: &Path,
+    mode: load::Mode,
+) -> Result<(resolve::Site, render::Theme), Failure> {
     let mut diags = Vec::new();
     let t = Instant::now();
-    let input = load::site(root, mode, &mut diags)?;
+    let input = cache.site(root, mode, &mut diags)?;
     let t = timing("load", t);
     let theme = match render::Theme::load(root, &input.config.theme)? {
         Ok(t) => {
@@ -144,7 +161,7 @@ fn verify(root: &Path, mode: load::Mode) -> Result<(resolve::Site, render::Theme
             None
         }
     };
-    let site = match resolve::site(input) {
+    let site = match resolve::site_with(input, memo) {
         Ok(site) => Some(site),
         Err(ds) => {
             diags.extend(ds);

@@ -5,7 +5,7 @@
 //! then one linear pass builds the site-wide indexes, so the cost grows with
 //! the number of citations, never with pages x claims.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -49,8 +49,9 @@ pub struct Ref {
 pub struct ResolvedPage {
     /// The page; its numbered notes are in `page.body.html`.
     pub page: Arc<ParsedPage>,
-    /// Verified references of each citation group.
-    pub group_refs: Vec<Vec<Ref>>,
+    /// Verified references of each citation group (shared with the
+    /// [`Memo`] that `serve` keeps between builds).
+    pub group_refs: Arc<Vec<Vec<Ref>>>,
     /// Indexes of this page's claims in `Site::claims`.
     pub claims: Range<usize>,
 }
@@ -519,7 +520,58 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
 /// URL folders that belong to generated pages (and their numbered pages).
 const GENERATED: [&str; 3] = ["sources/", "claims/", "delegations/"];
 
+/// What every page's verification depends on besides the page and the
+/// sources it cites.
+#[derive(PartialEq)]
+struct Against {
+    keys: BTreeMap<String, usize>,
+    lock: Option<Lock>,
+    roster: Option<String>,
+}
+
+/// A page's verified citation groups and its errors.
+type Verified = (Arc<Vec<Vec<Ref>>>, Vec<Diagnostic>);
+
+/// A page's verification, and the sources (index, SHA-256) it was made against.
+struct Remembered {
+    page: Arc<ParsedPage>,
+    cited: Vec<(usize, String)>,
+    verified: Verified,
+}
+
+/// Verification results kept between resolutions (`serve`): a page's
+/// citations are verified again only when the page or a source it cites
+/// changed (or the set of source keys, the lock or the roster).
+#[derive(Default)]
+pub struct Memo {
+    against: Option<Against>,
+    pages: HashMap<String, Remembered>,
+}
+
+/// The sources a page's citations name, with their hashes now.
+fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)> {
+    let mut cited: Vec<usize> = p
+        .body
+        .groups
+        .iter()
+        .flat_map(|g| &g.group.citations)
+        .filter_map(|c| v.keys.get(&c.key).copied())
+        .collect();
+    cited.sort_unstable();
+    cited.dedup();
+    cited
+        .into_iter()
+        .map(|i| (i, v.sources[i].sha256.clone()))
+        .collect()
+}
+
+/// Resolves the site: every citation verified, claims and back-links built.
 pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
+    site_with(input, &mut Memo::default())
+}
+
+/// [`site`], reusing the verification of pages unchanged since `memo` was filled.
+pub fn site_with(input: Input, memo: &mut Memo) -> Result<Site, Vec<Diagnostic>> {
     let Input {
         config,
         sources,
@@ -562,10 +614,47 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
         }
     }
 
-    let resolved: Vec<_> = pages
+    let against = Against {
+        keys: keys.clone(),
+        lock: lock.clone(),
+        roster: raw_roster.as_ref().map(|r| r.text.clone()),
+    };
+    if memo.against.as_ref() != Some(&against) {
+        memo.pages.clear();
+    }
+    memo.against = Some(against);
+    let known = &memo.pages;
+    let resolved: Vec<Remembered> = pages
         .par_iter()
-        .map(|(p, text)| page(p, text, &v, raw_roster.as_ref()))
+        .map(|(p, text)| {
+            let cited = cited_sources(p, &v);
+            match known.get(&p.file) {
+                Some(m) if Arc::ptr_eq(p, &m.page) && m.cited == cited => Remembered {
+                    page: Arc::clone(p),
+                    cited,
+                    verified: m.verified.clone(),
+                },
+                _ => {
+                    let (refs, errors) = page(p, text, &v, raw_roster.as_ref());
+                    Remembered {
+                        page: Arc::clone(p),
+                        cited,
+                        verified: (Arc::new(refs), errors),
+                    }
+                }
+            }
+        })
         .collect();
+    let mut remembered = HashMap::with_capacity(resolved.len());
+    let resolved: Vec<Verified> = resolved
+        .into_iter()
+        .map(|m| {
+            let verified = m.verified.clone();
+            remembered.insert(m.page.file.clone(), m);
+            verified
+        })
+        .collect();
+    memo.pages = remembered;
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
     let mut claims = Vec::new();

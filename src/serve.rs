@@ -7,7 +7,6 @@
 //! terminal shows them) after a bad one, while the last good build stays
 //! served underneath. Only serve mode injects the small script that listens.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -18,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::preview::{Generation, Preview};
 use crate::{Failure, Options};
 
 const PREFIX: &str = "/__explainer/";
@@ -66,7 +66,7 @@ pub struct ServeOptions {
 /// one if it failed.
 #[derive(Default)]
 struct Served {
-    files: HashMap<String, Arc<Vec<u8>>>,
+    build: Option<Arc<Generation>>,
     errors: Option<String>,
     generation: u64,
 }
@@ -106,25 +106,16 @@ fn inject(html: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Builds into memory and updates what is served; returns the summary line.
-fn rebuild(opts: &Options, shared: &Shared) -> String {
+/// Rebuilds after `changed` changed and updates what is served; returns the
+/// summary line.
+fn rebuild(preview: &mut Preview, changed: &[PathBuf], shared: &Shared) -> String {
     let started = Instant::now();
-    let result = crate::render(opts);
+    let result = preview.rebuild(changed);
     let mut served = shared.served.write().expect("served lock");
     served.generation += 1;
     let (line, event) = match result {
-        Ok((files, report)) => {
-            served.files = files
-                .into_iter()
-                .map(|(path, bytes)| {
-                    let bytes = if path.ends_with(".html") {
-                        inject(&bytes)
-                    } else {
-                        bytes
-                    };
-                    (path, Arc::new(bytes))
-                })
-                .collect();
+        Ok(report) => {
+            served.build = preview.current();
             served.errors = None;
             let warnings: Vec<String> = report.warnings.iter().map(|w| w.render(false)).collect();
             let mut line = format!(
@@ -313,23 +304,40 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
             b"404 not found\n".to_vec(),
         );
     };
-    let served = shared.served.read().expect("served lock");
-    let found = served.files.get(&path).cloned();
-    let folder =
-        !path.ends_with("index.html") && served.files.contains_key(&format!("{path}/index.html"));
-    let not_found = served.files.get("404.html").cloned();
-    drop(served);
+    let Some(build) = shared.served.read().expect("served lock").build.clone() else {
+        return respond(
+            request,
+            503,
+            "text/plain; charset=utf-8",
+            b"503 the site has not built yet; see the terminal\n".to_vec(),
+        );
+    };
+    let found = build.file(&path);
+    let folder = !path.ends_with("index.html") && build.has(&format!("{path}/index.html"));
     match (found, folder) {
-        (Some(bytes), _) => respond(request, 200, content_type(&path), bytes.to_vec()),
+        (Some(Ok(bytes)), _) => {
+            let body = if path.ends_with(".html") {
+                inject(&bytes)
+            } else {
+                bytes.to_vec()
+            };
+            respond(request, 200, content_type(&path), body)
+        }
+        (Some(Err(d)), _) => respond(
+            request,
+            500,
+            "text/plain; charset=utf-8",
+            d.render(false).into_bytes(),
+        ),
         (None, true) => {
             let location = format!("{}/", url.split('?').next().unwrap_or(&url));
             let response =
                 tiny_http::Response::empty(301).with_header(header("Location", &location));
             let _ = request.respond(response);
         }
-        (None, false) => match not_found {
-            Some(page) => respond(request, 404, "text/html; charset=utf-8", page.to_vec()),
-            None => respond(
+        (None, false) => match build.file("404.html") {
+            Some(Ok(page)) => respond(request, 404, "text/html; charset=utf-8", inject(&page)),
+            _ => respond(
                 request,
                 404,
                 "text/plain; charset=utf-8",
@@ -391,7 +399,8 @@ pub fn run(opts: ServeOptions) -> Result<()> {
         drafts: opts.drafts,
     };
     let shared = Arc::new(Shared::default());
-    eprintln!("{}", rebuild(&build_opts, &shared));
+    let mut preview = Preview::new(build_opts);
+    eprintln!("{}", rebuild(&mut preview, &[], &shared));
     let server = bind(opts.interface, opts.port)?;
     let addr = server
         .server_addr()
@@ -427,14 +436,18 @@ pub fn run(opts: ServeOptions) -> Result<()> {
                 ) && e.paths.iter().any(|p| relevant(&root, p))
             })
         };
+        let paths = |r: notify::Result<notify::Event>| r.map(|e| e.paths).unwrap_or_default();
         while let Ok(first) = rx.recv() {
             if !touches(&first) {
                 continue;
             }
             // Debounce: a burst of saves (an editor writes, renames, touches)
             // is one rebuild; wait until the burst has been quiet for DEBOUNCE.
-            while let Ok(_more) = rx.recv_timeout(DEBOUNCE) {}
-            eprintln!("{}", rebuild(&build_opts, &watcher_shared));
+            let mut changed = paths(first);
+            while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+                changed.extend(paths(more));
+            }
+            eprintln!("{}", rebuild(&mut preview, &changed, &watcher_shared));
         }
     });
 

@@ -1,0 +1,201 @@
+//! The model behind `serve`: the site verified after every change, its files
+//! rendered when they are asked for.
+//!
+//! A rebuild re-reads only the files that changed (the loader's cache),
+//! verifies the whole site again, and renders eagerly only what the change
+//! can break: the edited pages, or everything when the theme or `site.toml`
+//! changed. Every other file is rendered on its first request from the new
+//! site model, so claims pages, provenance pages and indexes are never stale
+//! and never rendered unless someone looks at them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::render::{self, Job, Plan, Theme};
+use crate::resolve::{self, Site};
+use crate::{load, Failure, Options, Report};
+
+/// One good build: the verified site and the files rendered from it so far.
+pub struct Generation {
+    site: Site,
+    theme: Theme,
+    plan: Plan,
+    /// Every file of the site, and the job that renders it.
+    jobs: HashMap<String, Job>,
+    rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Generation {
+    fn new(site: Site, theme: Theme) -> Generation {
+        // A preview is not published: no minification, for a faster reload.
+        let plan = Plan::new(&site, &theme, false);
+        let jobs = plan
+            .jobs(&site)
+            .into_iter()
+            .flat_map(|job| {
+                plan.paths(&site, &theme, job)
+                    .into_iter()
+                    .map(move |path| (path, job))
+            })
+            .collect();
+        Generation {
+            site,
+            theme,
+            plan,
+            jobs,
+            rendered: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The verified site this build renders.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Is there a file at `path`?
+    pub fn has(&self, path: &str) -> bool {
+        self.jobs.contains_key(path)
+    }
+
+    /// Every file of the site.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.jobs.keys().map(String::as_str)
+    }
+
+    /// The file at `path`, rendered now if it has not been yet; `None` when
+    /// the site has no such file, an error when its template fails.
+    pub fn file(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Diagnostic>> {
+        if let Some(bytes) = self.lock().get(path) {
+            return Some(Ok(Arc::clone(bytes)));
+        }
+        let job = *self.jobs.get(path)?;
+        Some(self.run(job).map(|()| {
+            let rendered = self.lock();
+            Arc::clone(
+                rendered
+                    .get(path)
+                    .expect("a job renders every path it lists"),
+            )
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<u8>>>> {
+        self.rendered.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run(&self, job: Job) -> Result<(), Diagnostic> {
+        let files = self.plan.render(&self.site, &self.theme, job)?;
+        let mut rendered = self.lock();
+        for (path, bytes) in files {
+            rendered.insert(path, Arc::new(bytes));
+        }
+        Ok(())
+    }
+
+    /// Renders `jobs` now (in parallel); all their template errors, sorted.
+    fn render_now(&self, jobs: Vec<Job>) -> Result<(), Vec<Diagnostic>> {
+        let mut errors: Vec<Diagnostic> = jobs
+            .into_par_iter()
+            .filter_map(|job| self.run(job).err())
+            .collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+/// The live preview of one site.
+pub struct Preview {
+    opts: Options,
+    cache: load::Cache,
+    memo: resolve::Memo,
+    current: Option<Arc<Generation>>,
+}
+
+/// Does a change to `path` (below `root`) touch how every page looks?
+fn touches_chrome(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.starts_with("themes") || rel == Path::new(crate::config::FILE)
+}
+
+impl Preview {
+    pub fn new(opts: Options) -> Preview {
+        Preview {
+            opts,
+            cache: load::Cache::default(),
+            memo: resolve::Memo::default(),
+            current: None,
+        }
+    }
+
+    /// The last good build.
+    pub fn current(&self) -> Option<Arc<Generation>> {
+        self.current.clone()
+    }
+
+    /// Rebuilds after the files in `changed` changed (the first call builds
+    /// everything). On success the new build is current; on failure the
+    /// last good one stays.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Report, Failure> {
+        let started = Instant::now();
+        let root = std::fs::canonicalize(&self.opts.root).unwrap_or(self.opts.root.clone());
+        self.cache.forget(changed);
+        let everything = self.current.is_none()
+            || changed
+                .iter()
+                .any(|p| touches_chrome(&root, p) || touches_chrome(&self.opts.root, p));
+        let (mut site, theme) = crate::verify_cached(
+            &mut self.cache,
+            &mut self.memo,
+            &self.opts.root,
+            self.opts.mode(true),
+        )?;
+        let warnings = std::mem::take(&mut site.warnings);
+        let generation = Generation::new(site, theme);
+        let jobs = if everything {
+            generation.plan.jobs(&generation.site)
+        } else {
+            // The pages whose text changed: nothing else can fail to render
+            // that did not fail before.
+            let before: HashSet<*const crate::page::ParsedPage> = self
+                .current
+                .iter()
+                .flat_map(|g| g.site.pages.iter().map(|p| Arc::as_ptr(&p.page)))
+                .collect();
+            (0..generation.site.pages.len())
+                .filter(|&i| !before.contains(&Arc::as_ptr(&generation.site.pages[i].page)))
+                .map(Job::Page)
+                .collect()
+        };
+        generation.render_now(jobs).map_err(Failure::Content)?;
+        let stats = crate::stats(&generation.site, generation.jobs.len(), started);
+        self.current = Some(Arc::new(generation));
+        Ok(Report {
+            warnings,
+            stats,
+            output: None,
+        })
+    }
+}
+
+/// Every file of the current build, rendered: for tests that compare a
+/// preview with a full build.
+pub fn all_files(generation: &Generation) -> Result<Vec<render::Output>, Diagnostic> {
+    let mut paths: Vec<&str> = generation.paths().collect();
+    paths.sort_unstable();
+    paths
+        .into_iter()
+        .map(|p| {
+            let bytes = generation.file(p).expect("listed paths exist")?;
+            Ok((p.to_string(), bytes.to_vec()))
+        })
+        .collect()
+}

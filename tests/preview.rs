@@ -1,0 +1,284 @@
+//! The preview behind `serve`: after every kind of edit, the files it
+//! renders on demand must be exactly the files a full in-memory build
+//! renders, and an edit must re-read only what it changed.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use common::*;
+use explainer::preview::{all_files, Preview};
+use explainer::{Failure, Options};
+
+fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempdir();
+    let root = dir.path().join("site");
+    copy_dir(&fixture("pass-basic"), &root);
+    (dir, root)
+}
+
+/// Asserts that the preview serves what a full build of the same files renders.
+fn assert_matches_full_build(preview: &Preview, root: &Path, when: &str) {
+    let (expected, _) = explainer::render(&Options::new(root))
+        .unwrap_or_else(|_| panic!("{when}: the full build fails"));
+    let generation = preview.current().expect("a good build");
+    let served = all_files(&generation).unwrap_or_else(|d| panic!("{when}: {}", d.render(false)));
+    let paths = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        paths(&served),
+        paths(&expected),
+        "{when}: file lists differ"
+    );
+    for ((path, got), (_, want)) in served.iter().zip(&expected) {
+        assert!(got == want, "{when}: {path} differs from the full build");
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) -> PathBuf {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, f(text)).unwrap();
+    path
+}
+
+#[test]
+fn every_edit_serves_what_a_full_build_renders() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).expect("the fixture builds");
+    assert_matches_full_build(&preview, &root, "first build");
+
+    // A new claim on a page changes the page, /claims/, a provenance page,
+    // the sources index counts and the annotations.
+    let page = edit(&root, "content/x/b.md", |t| {
+        format!("{t}\nA new claim [@beta:4 \"The joint committee will meet every week\"].\n")
+    });
+    preview.rebuild(&[page]).expect("the edit builds");
+    assert_matches_full_build(&preview, &root, "after a new claim");
+
+    // Metadata of a source: its provenance page, every note citing it, indexes.
+    let manifest = edit(&root, "sources/sources.toml", |t| {
+        t.replace(
+            "title = \"Harbour deal signed\"",
+            "title = \"Harbour deal signed at last\"",
+        )
+    });
+    preview.rebuild(&[manifest]).expect("the edit builds");
+    assert_matches_full_build(&preview, &root, "after a manifest edit");
+
+    // A new top-level page joins the site menu of every page.
+    let added = root.join("content/later.md");
+    fs::write(
+        &added,
+        "+++\ntitle = \"Later\"\nweight = 2\n+++\n\nStill weekly [@alpha:3 \"will meet every week\"].\n",
+    )
+    .unwrap();
+    preview
+        .rebuild(std::slice::from_ref(&added))
+        .expect("the new page builds");
+    assert_matches_full_build(&preview, &root, "after a new page");
+
+    // A removed page is gone from everything.
+    fs::remove_file(&added).unwrap();
+    preview.rebuild(&[added]).expect("the removal builds");
+    assert_matches_full_build(&preview, &root, "after a page was removed");
+
+    // A theme override changes every page.
+    let theme = root.join("themes/default/templates/404.html");
+    fs::create_dir_all(theme.parent().unwrap()).unwrap();
+    fs::write(
+        &theme,
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost</h1>{% endblock %}",
+    )
+    .unwrap();
+    preview.rebuild(&[theme]).expect("the override builds");
+    assert_matches_full_build(&preview, &root, "after a theme override");
+}
+
+#[test]
+fn an_edit_re_reads_only_the_files_it_changed() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+    let before = preview.current().unwrap();
+    let page_of = |g: &explainer::preview::Generation, file: &str| {
+        let p = g.site().pages.iter().find(|p| p.page.file == file).unwrap();
+        Arc::clone(&p.page)
+    };
+
+    let changed = edit(&root, "content/x/b.md", |t| {
+        format!("{t}\nOne more line.\n")
+    });
+    preview.rebuild(&[changed]).unwrap();
+    let after = preview.current().unwrap();
+    assert!(Arc::ptr_eq(
+        &page_of(&before, "content/_index.md"),
+        &page_of(&after, "content/_index.md")
+    ));
+    assert!(!Arc::ptr_eq(
+        &page_of(&before, "content/x/b.md"),
+        &page_of(&after, "content/x/b.md")
+    ));
+    // No source changed: the sources are the same ones, and the unchanged
+    // page's citations were not verified again.
+    assert!(Arc::ptr_eq(&before.site().sources, &after.site().sources));
+    let refs_of = |g: &explainer::preview::Generation, file: &str| {
+        let p = g.site().pages.iter().find(|p| p.page.file == file).unwrap();
+        Arc::clone(&p.group_refs)
+    };
+    assert!(Arc::ptr_eq(
+        &refs_of(&before, "content/_index.md"),
+        &refs_of(&after, "content/_index.md")
+    ));
+
+    // A source's metadata changed: no citation needs verifying again.
+    let manifest = edit(&root, "sources/sources.toml", |t| {
+        t.replace("Beta News", "Beta Newswire")
+    });
+    preview.rebuild(&[manifest]).unwrap();
+    let later = preview.current().unwrap();
+    assert!(!Arc::ptr_eq(&after.site().sources, &later.site().sources));
+    assert!(Arc::ptr_eq(
+        &refs_of(&after, "content/_index.md"),
+        &refs_of(&later, "content/_index.md")
+    ));
+
+    // A source's text changed: the pages citing it are verified again, the
+    // others are not.
+    let gamma = root.join("sources/wire/002_gamma.txt");
+    let old_pin = sha256_hex(&fs::read(&gamma).unwrap());
+    let text = format!(
+        "{}A line added later.\n",
+        fs::read_to_string(&gamma).unwrap()
+    );
+    fs::write(&gamma, &text).unwrap();
+    let manifest = edit(&root, "sources/sources.toml", |t| {
+        t.replace(&old_pin, &sha256_hex(text.as_bytes()))
+    });
+    fs::write(
+        root.join("content/x/b.md"),
+        "+++\ntitle = \"B\"\n+++\n\nNo wire copy here [@beta:3].\n",
+    )
+    .unwrap();
+    let b = root.join("content/x/b.md");
+    preview.rebuild(&[gamma, manifest, b.clone()]).unwrap();
+    let after_b = preview.current().unwrap();
+    let c = edit(&root, "sources/wire/002_gamma.txt", |t| {
+        format!("{t}And one more.\n")
+    });
+    let manifest = edit(&root, "sources/sources.toml", |t| {
+        t.replace(
+            &sha256_hex(text.as_bytes()),
+            &sha256_hex(&fs::read(&c).unwrap()),
+        )
+    });
+    preview.rebuild(&[c, manifest]).unwrap();
+    let last = preview.current().unwrap();
+    assert!(
+        !Arc::ptr_eq(
+            &refs_of(&after_b, "content/_index.md"),
+            &refs_of(&last, "content/_index.md")
+        ),
+        "the home page cites the wire copy: verified again"
+    );
+    assert!(
+        Arc::ptr_eq(
+            &refs_of(&after_b, "content/x/b.md"),
+            &refs_of(&last, "content/x/b.md")
+        ),
+        "x/b.md does not cite the wire copy: not verified again"
+    );
+    assert_matches_full_build(&preview, &root, "after a source edit");
+}
+
+#[test]
+fn an_edit_that_keeps_length_and_mtime_is_seen_when_the_watcher_names_it() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+    let path = root.join("content/x/b.md");
+    let modified = fs::metadata(&path).unwrap().modified().unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    let title = text
+        .lines()
+        .find(|l| l.starts_with("title"))
+        .unwrap()
+        .to_string();
+    let same_length: String = title.to_uppercase().replace("TITLE", "title");
+    assert_ne!(same_length, title);
+    assert_eq!(same_length.len(), title.len());
+    fs::write(&path, text.replace(&title, &same_length)).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    preview.rebuild(std::slice::from_ref(&path)).unwrap();
+    assert_matches_full_build(&preview, &root, "after a same-size edit");
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_build() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+    let good = preview.current().unwrap();
+
+    let mut line = 0;
+    let page = edit(&root, "content/x/b.md", |t| {
+        let t = format!("{}\n", t.trim_end());
+        line = t.lines().count() + 2;
+        format!("{t}\nBroken [@beta:4 \"words nowhere in the line\"].\n")
+    });
+    match preview.rebuild(std::slice::from_ref(&page)) {
+        Err(Failure::Content(diags)) => {
+            // The quote's opening mark is the 17th character of the line.
+            let d = find_diag(&diags, "E003", "content/x/b.md", line, 17);
+            assert!(d.message.contains("quote not found"), "{}", d.message);
+        }
+        other => panic!("expected E003, got {:?}", other.map(|r| r.stats)),
+    }
+    assert!(Arc::ptr_eq(&good, &preview.current().unwrap()));
+
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("words nowhere in the line", "joint committee")
+    });
+    preview.rebuild(&[page]).expect("the fix builds");
+    assert!(!Arc::ptr_eq(&good, &preview.current().unwrap()));
+    assert_matches_full_build(&preview, &root, "after the fix");
+}
+
+#[test]
+fn a_template_error_in_an_edited_page_fails_the_rebuild() {
+    let (_dir, root) = fixture_copy();
+    let theme = root.join("themes/default/templates/odd.html");
+    fs::create_dir_all(theme.parent().unwrap()).unwrap();
+    fs::write(&theme, "{{ page.no_such_field }}").unwrap();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+
+    let page = edit(&root, "content/x/b.md", |t| {
+        t.replacen("+++\n", "+++\ntemplate = \"odd.html\"\n", 1)
+    });
+    match preview.rebuild(&[page]) {
+        Err(Failure::Content(diags)) => {
+            assert!(
+                diags.iter().any(|d| d.code == "E010"),
+                "{}",
+                render_all(&diags)
+            );
+        }
+        other => panic!("expected E010, got {:?}", other.map(|r| r.stats)),
+    }
+}
