@@ -132,7 +132,7 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Load and resolve: every check, nothing written.
 fn verify(root: &Path, mode: load::Mode) -> Result<(resolve::Site, render::Theme), Failure> {
     verify_cached(
-        &mut load::Cache::default(),
+        &mut load::Cache::one_shot(),
         &mut resolve::Memo::default(),
         root,
         mode,

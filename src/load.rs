@@ -138,9 +138,11 @@ struct Applied {
 }
 
 /// Parsed files kept between loads, so that `serve` re-reads and re-parses
-/// only what changed since the last build. A one-shot build starts empty.
+/// only what changed since the last build. A one-shot build keeps nothing.
 #[derive(Default)]
 pub struct Cache {
+    /// Keep nothing: load once, without copies.
+    one_shot: bool,
     html: bool,
     pages: HashMap<PathBuf, (Stamp, Arc<PageLoad>)>,
     sources: HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
@@ -148,6 +150,14 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// A cache for one load: nothing is kept and nothing copied.
+    pub fn one_shot() -> Cache {
+        Cache {
+            one_shot: true,
+            ..Cache::default()
+        }
+    }
+
     /// Drops what is kept of these files (the watcher saw them change).
     pub fn forget(&mut self, paths: &[PathBuf]) {
         for path in paths {
@@ -196,10 +206,12 @@ impl Cache {
                 Ok((path.clone(), stamp, load))
             })
             .collect::<Result<_>>()?;
-        self.sources = loaded
-            .iter()
-            .map(|(path, stamp, load)| (path.clone(), (*stamp, Arc::clone(load))))
-            .collect();
+        if !self.one_shot {
+            self.sources = loaded
+                .iter()
+                .map(|(path, stamp, load)| (path.clone(), (*stamp, Arc::clone(load))))
+                .collect();
+        }
         let loads: Vec<Arc<SourceLoad>> = loaded.into_iter().map(|(_, _, l)| l).collect();
 
         let manifest_path = root.join(source::MANIFEST);
@@ -213,9 +225,22 @@ impl Cache {
                 return Ok(Arc::clone(&a.sources));
             }
         }
-        let mut applied_diags = Vec::new();
-        let mut out: Vec<Source> = loads.par_iter().map(|load| load.0.clone()).collect();
-        applied_diags.extend(loads.iter().filter_map(|load| load.1.clone()));
+        let mut applied_diags: Vec<Diagnostic> =
+            loads.iter().filter_map(|load| load.1.clone()).collect();
+        // The manifest changes the sources (ids, metadata): a kept cache
+        // keeps the files as read and applies it to copies.
+        let (mut out, loads): (Vec<Source>, _) = if self.one_shot {
+            let out = loads
+                .into_iter()
+                .map(|load| match Arc::try_unwrap(load) {
+                    Ok((source, _)) => source,
+                    Err(shared) => shared.0.clone(),
+                })
+                .collect();
+            (out, Vec::new())
+        } else {
+            (loads.par_iter().map(|load| load.0.clone()).collect(), loads)
+        };
         let manifest = if manifest_stamp.is_some() {
             match Manifest::parse(read_to_string(&manifest_path)?) {
                 Ok(m) => Some(m),
@@ -230,12 +255,14 @@ impl Cache {
         source::apply_manifest(&mut out, manifest.as_ref(), &mut applied_diags);
         let sources = Arc::new(out);
         diags.extend(applied_diags.iter().cloned());
-        self.applied = Some(Applied {
-            files: loads,
-            manifest: manifest_stamp,
-            sources: Arc::clone(&sources),
-            diags: applied_diags,
-        });
+        if !self.one_shot {
+            self.applied = Some(Applied {
+                files: loads,
+                manifest: manifest_stamp,
+                sources: Arc::clone(&sources),
+                diags: applied_diags,
+            });
+        }
         Ok(sources)
     }
 
@@ -276,10 +303,12 @@ impl Cache {
                 Err(ds) => diags.extend(ds.iter().cloned()),
             }
         }
-        self.pages = parsed
-            .into_iter()
-            .map(|(path, stamp, load)| (path, (stamp, load)))
-            .collect();
+        if !self.one_shot {
+            self.pages = parsed
+                .into_iter()
+                .map(|(path, stamp, load)| (path, (stamp, load)))
+                .collect();
+        }
         out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
         Ok(out)
     }
@@ -346,5 +375,5 @@ pub struct Mode {
 /// Loads the whole site. Content problems go to `diags`; what could be read
 /// is returned so that resolution can report its own problems too.
 pub fn site(root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
-    Cache::default().site(root, mode, diags)
+    Cache::one_shot().site(root, mode, diags)
 }
