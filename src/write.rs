@@ -166,16 +166,15 @@ impl crate::render::Sink for Staging {
         fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
     }
 
-    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>) -> Result<()> {
-        use std::io::Write;
+    fn put_with(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
         let target = self.prepare(&path)?;
         let mut file =
             fs::File::create(&target).with_context(|| format!("creating {}", target.display()))?;
-        for part in parts {
-            file.write_all(&part)
-                .with_context(|| format!("writing {}", target.display()))?;
-        }
-        Ok(())
+        fill(&mut file).with_context(|| format!("writing {}", target.display()))
     }
 }
 

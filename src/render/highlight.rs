@@ -30,12 +30,6 @@ fn toml_syntaxes() -> &'static SyntaxSet {
     })
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Highlights `code` written in `lang` (a fence's info string). Unknown
 /// languages are escaped plain text.
 pub fn code_block(lang: &str, code: &str) -> String {
@@ -43,15 +37,12 @@ pub fn code_block(lang: &str, code: &str) -> String {
     let label = if lang.is_empty() {
         "Code".to_string()
     } else {
-        format!("Code: {}", escape(lang).replace('"', "&quot;"))
+        format!("Code: {}", super::escape_html(lang))
     };
     let class = if lang.is_empty() {
         String::new()
     } else {
-        format!(
-            " class=\"language-{}\"",
-            escape(lang).replace('"', "&quot;")
-        )
+        format!(" class=\"language-{}\"", super::escape_html(lang))
     };
     let set = if lang.eq_ignore_ascii_case("toml") {
         toml_syntaxes()
@@ -69,10 +60,10 @@ pub fn code_block(lang: &str, code: &str) -> String {
             if ok {
                 gen.finalize()
             } else {
-                escape(code)
+                super::escape_html(code)
             }
         }
-        None => escape(code),
+        None => super::escape_html(code),
     };
     // Focusable, so that a keyboard can scroll a block wider than the screen.
     format!("<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><code{class}>{body}</code></pre>\n")

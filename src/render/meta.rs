@@ -238,39 +238,55 @@ impl Block {
 }
 
 /// Claims per block of `annotations.jsonld`: blocks are serialized in
-/// parallel and written one after another, never joined in memory.
-const CLAIMS_PER_BLOCK: usize = 2048;
+/// parallel, a few at a time, and written as they are done.
+const CLAIMS_PER_BLOCK: usize = 1024;
+/// Blocks serialized at once: what the file costs in memory at most.
+const BLOCKS_AT_ONCE: usize = 8;
 
-/// Every page citation and roster cite as a W3C Web Annotation, as the parts
-/// of one JSON document (head, blocks of annotations, tail).
-pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
+/// Writes every page citation and roster cite as a W3C Web Annotation, one
+/// JSON document, to `out` in parts (the file for 100,000 claims is larger
+/// than any page and is never held whole).
+pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let collection = link(site, "", "annotations.jsonld");
+    let roster_total: usize = site
+        .roster
+        .as_ref()
+        .map_or(0, |r| r.cites.iter().flatten().map(Vec::len).sum());
+    let total = site.citation_total() + roster_total;
+    let head = json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": collection,
+        "type": "AnnotationCollection",
+        "label": format!("Citations of {}", site.config.title),
+        "total": total,
+    });
+    let mut first = serde_json::to_vec(&head).expect("JSON serializes");
+    first.pop(); // the closing brace; the first page follows
+    first.extend_from_slice(
+        b",\n\"first\":{\"type\":\"AnnotationPage\",\"startIndex\":0,\"items\":[\n",
+    );
+    out.write_all(&first)?;
+    let mut written = 0;
+    let mut emit = |block: Block, out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        if block.count == 0 {
+            return Ok(());
+        }
+        if written > 0 {
+            out.write_all(b",\n")?;
+        }
+        written += block.count;
+        out.write_all(&block.out)
+    };
     let claims: Vec<usize> = (0..site.claims.len()).collect();
-    let mut blocks: Vec<(usize, Vec<u8>)> = claims
-        .par_chunks(CLAIMS_PER_BLOCK)
-        .map(|chunk| {
-            let mut block = Block::default();
-            for &ci in chunk {
-                let claim = &site.claims[ci];
-                let page_url = link(site, "", &claim_href(site, ci, ""));
-                let id = super::claims::claim_id(site, ci);
-                for (k, r) in site.pages[claim.page].group_refs[claim.group]
-                    .iter()
-                    .enumerate()
-                {
-                    block.push(annotation(
-                        site,
-                        format!("{collection}#{id}-{}", k + 1),
-                        "describing",
-                        claim.text.as_str().into(),
-                        page_url.clone(),
-                        r,
-                    ));
-                }
-            }
-            (block.count, block.out)
-        })
-        .collect();
+    for batch in claims.chunks(CLAIMS_PER_BLOCK * BLOCKS_AT_ONCE) {
+        let blocks: Vec<Block> = batch
+            .par_chunks(CLAIMS_PER_BLOCK)
+            .map(|chunk| claim_block(site, &collection, chunk))
+            .collect();
+        for block in blocks {
+            emit(block, out)?;
+        }
+    }
     if let Some(roster) = &site.roster {
         let mut block = Block::default();
         for (di, d) in roster.roster.delegations.iter().enumerate() {
@@ -288,30 +304,38 @@ pub(crate) fn annotations(site: &Site) -> Vec<Vec<u8>> {
                 }
             }
         }
-        blocks.push((block.count, block.out));
+        emit(block, out)?;
     }
-    blocks.retain(|(count, _)| *count > 0);
-    let head = json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": collection,
-        "type": "AnnotationCollection",
-        "label": format!("Citations of {}", site.config.title),
-        "total": blocks.iter().map(|(count, _)| count).sum::<usize>(),
-    });
-    let mut first = serde_json::to_vec(&head).expect("JSON serializes");
-    first.pop(); // the closing brace; the first page follows
-    first.extend_from_slice(
-        b",\n\"first\":{\"type\":\"AnnotationPage\",\"startIndex\":0,\"items\":[\n",
-    );
-    let mut parts = vec![first];
-    for (i, (_, block)) in blocks.into_iter().enumerate() {
-        if i > 0 {
-            parts.push(b",\n".to_vec());
+    debug_assert_eq!(written, total, "the head's total counts every annotation");
+    out.write_all(b"\n]}}\n")
+}
+
+/// The annotations of some claims, serialized.
+fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
+    // About a kilobyte per annotation: sized once rather than grown.
+    let mut block = Block {
+        count: 0,
+        out: Vec::with_capacity(claims.len() * 1024),
+    };
+    for &ci in claims {
+        let claim = &site.claims[ci];
+        let page_url = link(site, "", &claim_href(site, ci, ""));
+        let id = super::claims::claim_id(site, ci);
+        for (k, r) in site.pages[claim.page].group_refs[claim.group]
+            .iter()
+            .enumerate()
+        {
+            block.push(annotation(
+                site,
+                format!("{collection}#{id}-{}", k + 1),
+                "describing",
+                claim.text.as_str().into(),
+                page_url.clone(),
+                r,
+            ));
         }
-        parts.push(block);
     }
-    parts.push(b"\n]}}\n".to_vec());
-    parts
+    block
 }
 
 fn xml_escape(s: &str) -> String {

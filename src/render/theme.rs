@@ -172,6 +172,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::escape_html);
         // Tera checks templates as a set; a syntax error names its template,
         // which is reported and left out so that the others are checked too.
         let mut errors = Vec::new();
