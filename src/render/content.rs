@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::{
-    claims, encode_segment, meta, root_of, roster, source_url, Base, Chrome, Output, Theme,
+    claims, encode_segment, meta, root_of, roster, source_url, Base, Chrome, Markup, Output, Theme,
 };
 use crate::body::{ref_id, NoteKind, Segment, TocEntry};
 use crate::diagnostic::Diagnostic;
@@ -26,7 +26,7 @@ impl<'a> Ctx<'a> {
     }
 }
 
-#[derive(Serialize)]
+/// One verified reference as a note shows it.
 pub(crate) struct CiteView {
     publisher: String,
     title: String,
@@ -39,21 +39,6 @@ pub(crate) struct CiteView {
 }
 
 #[derive(Serialize)]
-struct BackView {
-    target: String,
-    label: String,
-    ordinal: Option<usize>,
-}
-
-#[derive(Serialize)]
-struct NoteView {
-    id: String,
-    editorial: Option<String>,
-    cites: Vec<CiteView>,
-    backs: Vec<BackView>,
-}
-
-#[derive(Serialize)]
 struct PageView<'a> {
     title: String,
     description: Option<String>,
@@ -61,7 +46,8 @@ struct PageView<'a> {
     date_display: Option<String>,
     toc: &'a [TocEntry],
     body: String,
-    notes: Vec<NoteView>,
+    /// The notes, as HTML (empty when the page has none).
+    notes_html: String,
 }
 
 #[derive(Serialize)]
@@ -171,54 +157,80 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Result<String, Diagnostic> 
     Ok(out)
 }
 
-fn notes(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Vec<NoteView> {
-    rp.page
-        .body
-        .html
-        .notes
-        .iter()
-        .map(|note| {
-            let n = note.number;
-            let backs = (1..=note.refs)
-                .map(|k| BackView {
-                    target: ref_id(n, k),
-                    label: if note.refs == 1 {
-                        format!("Back to reference {n}")
-                    } else {
-                        format!("Back to reference {n}, use {k}")
-                    },
-                    ordinal: (note.refs > 1).then_some(k),
-                })
-                .collect();
-            let (editorial, cites) = match &note.kind {
-                NoteKind::Cite(g) => (
-                    None,
-                    rp.group_refs[*g]
-                        .iter()
-                        .map(|r| cite_view(ctx.site, r, root))
-                        .collect(),
-                ),
-                NoteKind::Editorial(label) => (
-                    Some(
-                        rp.page
-                            .body
-                            .html
-                            .footnotes
-                            .get(label)
-                            .cloned()
-                            .unwrap_or_default(),
-                    ),
-                    Vec::new(),
-                ),
-            };
-            NoteView {
-                id: format!("n-{n}"),
-                editorial,
-                cites,
-                backs,
+/// The notes of a page (citations with their quoted source text, and
+/// editorial footnotes), as HTML. Built here rather than in `page.html`:
+/// a page's notes outweigh the rest of it, and a template loop over them
+/// costs more than the whole page otherwise.
+fn notes_html(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> String {
+    let html = &rp.page.body.html;
+    let mut out = Markup::with_capacity(html.notes.len() * 1200);
+    for note in &html.notes {
+        let n = note.number;
+        let editorial = match &note.kind {
+            NoteKind::Editorial(label) => {
+                Some(html.footnotes.get(label).map_or("", String::as_str))
             }
-        })
-        .collect()
+            NoteKind::Cite(_) => None,
+        };
+        out.raw("<li id=\"n-").num(n).raw("\" class=\"note ");
+        out.raw(if editorial.is_some() {
+            "note-editorial"
+        } else {
+            "note-cite"
+        });
+        out.raw("\">\n").raw(editorial.unwrap_or("")).raw("\n");
+        if let NoteKind::Cite(g) = note.kind {
+            for r in rp.group_refs[g].iter() {
+                cite_html(&mut out, &cite_view(ctx.site, r, root));
+            }
+        }
+        out.raw("\n<span class=\"note-backs\">");
+        for k in 1..=note.refs {
+            out.raw("<a class=\"note-back\" href=\"#")
+                .text(&ref_id(n, k))
+                .raw("\" aria-label=\"Back to reference ")
+                .num(n);
+            if note.refs > 1 {
+                out.raw(", use ").num(k).raw("\">↩&#xFE0E;").num(k);
+            } else {
+                out.raw("\">↩");
+            }
+            out.raw("</a>");
+        }
+        out.raw("</span>\n</li>\n");
+    }
+    out.0
+}
+
+/// One citation of a note: the source, the lines, and the quoted text.
+fn cite_html(out: &mut Markup, c: &CiteView) {
+    out.raw("\n<div class=\"cite\">\n<span class=\"cite-source\">")
+        .text(&c.publisher)
+        .raw("</span>");
+    if !c.title.is_empty() {
+        out.raw(" <span class=\"cite-title\">“")
+            .text(&c.title)
+            .raw("”</span>");
+    }
+    out.raw(",\n<a class=\"cite-line\" href=\"")
+        .text(&c.href)
+        .raw("\">")
+        .text(&c.lines)
+        .raw("</a>\n<details class=\"cite-quote\">\n<summary>");
+    if c.quoted {
+        out.raw("“").text(&c.summary).raw("”");
+    } else {
+        out.text(&c.summary);
+    }
+    out.raw("</summary>\n<blockquote class=\"cite-text\">")
+        .text(&c.line_text)
+        .raw("</blockquote>\n</details>\n");
+    if let Some(original) = &c.original {
+        out.raw("<a class=\"cite-original\" href=\"")
+            .text(original)
+            .raw("\">Original article</a>");
+    }
+    out.raw("\n</div>\n");
 }
 
 /// Renders content page `i`.
@@ -252,7 +264,7 @@ pub(crate) fn page(
             date,
             toc: &html.toc,
             body,
-            notes: notes(ctx, rp, &root),
+            notes_html: notes_html(ctx, rp, &root),
         },
     };
     let template = p.front.template.as_deref().unwrap_or("page.html");

@@ -148,6 +148,12 @@ pub(crate) fn source_url(id: &str) -> String {
 /// as `&#x2F;`, which costs five bytes for every slash of every link.)
 pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 16);
+    escape_into(&mut out, input);
+    out
+}
+
+/// [`escape_html`], appending to `out`.
+pub(crate) fn escape_into(out: &mut String, input: &str) {
     let mut last = 0;
     for (i, b) in input.bytes().enumerate() {
         let entity = match b {
@@ -163,7 +169,34 @@ pub(crate) fn escape_html(input: &str) -> String {
         last = i + 1;
     }
     out.push_str(&input[last..]);
-    out
+}
+
+/// HTML built in Rust for the lists that repeat hundreds of times a page
+/// (source lines, notes, claims): markup as written, text escaped.
+pub(crate) struct Markup(pub String);
+
+impl Markup {
+    pub fn with_capacity(n: usize) -> Markup {
+        Markup(String::with_capacity(n))
+    }
+
+    /// Appends markup as it is.
+    pub fn raw(&mut self, s: &str) -> &mut Markup {
+        self.0.push_str(s);
+        self
+    }
+
+    /// Appends text, escaped.
+    pub fn text(&mut self, s: &str) -> &mut Markup {
+        escape_into(&mut self.0, s);
+        self
+    }
+
+    /// Appends a number.
+    pub fn num(&mut self, n: usize) -> &mut Markup {
+        let _ = write!(self.0, "{n}");
+        self
+    }
 }
 
 /// Escapes JSON for a `<script>` element.

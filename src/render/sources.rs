@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use super::content::claim_href;
-use super::{display_date, encode_segment, meta, root_of, source_url, Base, Chrome, Output, Theme};
+use super::{
+    display_date, encode_segment, meta, root_of, source_url, Base, Chrome, Markup, Output, Theme,
+};
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
 use crate::resolve::{Backlink, Site};
@@ -150,20 +152,11 @@ pub(crate) fn index(
     )])
 }
 
-#[derive(Serialize)]
+/// What a cited line links back to: a claim, or a roster member.
 struct BacklinkView {
     href: String,
     label: String,
     excerpt: Option<String>,
-}
-
-#[derive(Serialize)]
-struct LineView<'a> {
-    n: usize,
-    text: &'a str,
-    cited: bool,
-    blank: bool,
-    backlinks: Vec<BacklinkView>,
 }
 
 #[derive(Serialize)]
@@ -188,7 +181,8 @@ struct SourceView<'a> {
     share: usize,
     citations: usize,
     note: Option<String>,
-    lines: Vec<LineView<'a>>,
+    /// The numbered lines, as HTML.
+    lines_html: String,
 }
 
 #[derive(Serialize)]
@@ -227,6 +221,52 @@ fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
     }
 }
 
+/// The numbered lines of a provenance page, each with the claims that cite
+/// it. Built here rather than in `source.html`: with their back-links they
+/// are most of the site's markup, and a template loop over them costs more
+/// than all the rest of the page.
+fn lines_html(site: &Site, i: usize, root: &str) -> String {
+    let s = &site.sources[i];
+    let mut out = Markup::with_capacity(s.text.len() * 2 + s.lines.len() * 120);
+    for n in 1..=s.lines.len() {
+        let backlinks = site.backlinks[i].get(&n).filter(|b| !b.is_empty());
+        out.raw("<li id=\"L").num(n).raw("\" class=\"line");
+        if backlinks.is_some() {
+            out.raw(" cited");
+        }
+        if s.is_blank(n) {
+            out.raw(" blank");
+        }
+        out.raw("\"><a class=\"ln\" href=\"#L")
+            .num(n)
+            .raw("\" aria-label=\"Line ")
+            .num(n)
+            .raw("\">")
+            .num(n)
+            .raw("</a><span class=\"lt\">")
+            .text(s.line(n))
+            .raw("</span>");
+        if let Some(backlinks) = backlinks {
+            out.raw("\n<ul class=\"backlinks\">");
+            for &b in backlinks {
+                let b = backlink(site, b, root);
+                out.raw("<li><a href=\"")
+                    .text(&b.href)
+                    .raw("\">")
+                    .text(&b.label)
+                    .raw("</a>");
+                if let Some(excerpt) = &b.excerpt {
+                    out.raw(": <q>").text(excerpt).raw("</q>");
+                }
+                out.raw("</li>");
+            }
+            out.raw("</ul>");
+        }
+        out.raw("</li>\n");
+    }
+    out.0
+}
+
 /// Renders the editor's Markdown note of a source. A note comes from the
 /// manifest, not from a template: raw HTML in it is shown as text.
 fn note_html(note: &str) -> String {
@@ -253,21 +293,7 @@ pub(crate) fn provenance(
     let url = source_url(&s.id);
     let root = root_of(&url);
     let (cited_lines, non_blank, share) = coverage(site, i);
-    let lines = (1..=s.lines.len())
-        .map(|n| {
-            let backlinks: Vec<BacklinkView> = site.backlinks[i]
-                .get(&n)
-                .map(|bs| bs.iter().map(|&b| backlink(site, b, &root)).collect())
-                .unwrap_or_default();
-            LineView {
-                n,
-                text: s.line(n),
-                cited: !backlinks.is_empty(),
-                blank: s.is_blank(n),
-                backlinks,
-            }
-        })
-        .collect();
+    let lines_html = lines_html(site, i, &root);
     let title = s.title();
     let description = format!("Provenance of “{}” ({}): the verbatim text, every line numbered, and the claims that cite it.", title, publisher(s));
     let verbatim = encode_segment(s.file_name());
@@ -301,7 +327,7 @@ pub(crate) fn provenance(
             share,
             citations: site.citation_counts[i],
             note: s.meta.note.as_deref().map(note_html),
-            lines,
+            lines_html,
         },
     };
     let html = theme.render("source.html", &view)?;
