@@ -131,19 +131,15 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Load and resolve: every check, nothing written.
 fn verify(root: &Path, mode: load::Mode) -> Result<(resolve::Site, render::Theme), Failure> {
-    verify_cached(
-        &mut load::Cache::one_shot(),
-        &mut resolve::Memo::default(),
-        root,
-        mode,
-    )
+    verify_cached(&mut load::Cache::one_shot(), None, root, mode)
 }
 
 /// [`verify`], re-reading only the files changed since `cache` last loaded
-/// and re-verifying only the pages whose inputs changed since `memo` was filled.
+/// and, with a `memo`, re-verifying only the pages whose inputs changed
+/// since it was filled.
 fn verify_cached(
     cache: &mut load::Cache,
-    memo: &mut resolve::Memo,
+    memo: Option<&mut resolve::Memo>,
     root: &Path,
     mode: load::Mode,
 ) -> Result<(resolve::Site, render::Theme), Failure> {

@@ -154,7 +154,7 @@ impl Preview {
                 .any(|p| touches_chrome(&root, p) || touches_chrome(&self.opts.root, p));
         let (mut site, theme) = crate::verify_cached(
             &mut self.cache,
-            &mut self.memo,
+            Some(&mut self.memo),
             &self.opts.root,
             self.opts.mode(true),
         )?;

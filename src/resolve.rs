@@ -565,13 +565,64 @@ fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// Resolves the site: every citation verified, claims and back-links built.
-pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
-    site_with(input, &mut Memo::default())
+/// Verifies the pages, reusing what `memo` holds for pages whose text and
+/// cited sources are unchanged, and fills `memo` for the next time.
+fn remembering(
+    pages: &[(Arc<ParsedPage>, Arc<str>)],
+    v: &Verifier,
+    roster: Option<&Roster>,
+    lock: Option<&Lock>,
+    memo: &mut Memo,
+) -> Vec<Verified> {
+    let against = Against {
+        keys: v.keys.clone(),
+        lock: lock.cloned(),
+        roster: roster.map(|r| r.text.clone()),
+    };
+    if memo.against.as_ref() != Some(&against) {
+        memo.pages.clear();
+    }
+    memo.against = Some(against);
+    let known = &memo.pages;
+    let resolved: Vec<Remembered> = pages
+        .par_iter()
+        .map(|(p, text)| {
+            let cited = cited_sources(p, v);
+            let verified = match known.get(&p.file) {
+                Some(m) if Arc::ptr_eq(p, &m.page) && m.cited == cited => m.verified.clone(),
+                _ => {
+                    let (refs, errors) = page(p, text, v, roster);
+                    (Arc::new(refs), errors)
+                }
+            };
+            Remembered {
+                page: Arc::clone(p),
+                cited,
+                verified,
+            }
+        })
+        .collect();
+    let mut remembered = HashMap::with_capacity(resolved.len());
+    let verified = resolved
+        .into_iter()
+        .map(|m| {
+            let verified = m.verified.clone();
+            remembered.insert(m.page.file.clone(), m);
+            verified
+        })
+        .collect();
+    memo.pages = remembered;
+    verified
 }
 
-/// [`site`], reusing the verification of pages unchanged since `memo` was filled.
-pub fn site_with(input: Input, memo: &mut Memo) -> Result<Site, Vec<Diagnostic>> {
+/// Resolves the site: every citation verified, claims and back-links built.
+pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
+    site_with(input, None)
+}
+
+/// [`site`], reusing the verification of pages unchanged since `memo` was
+/// filled (and filling it); without a memo every page is verified.
+pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diagnostic>> {
     let Input {
         config,
         sources,
@@ -614,47 +665,16 @@ pub fn site_with(input: Input, memo: &mut Memo) -> Result<Site, Vec<Diagnostic>>
         }
     }
 
-    let against = Against {
-        keys: keys.clone(),
-        lock: lock.clone(),
-        roster: raw_roster.as_ref().map(|r| r.text.clone()),
+    let resolved: Vec<Verified> = match memo {
+        Some(memo) => remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo),
+        None => pages
+            .par_iter()
+            .map(|(p, text)| {
+                let (refs, errors) = page(p, text, &v, raw_roster.as_ref());
+                (Arc::new(refs), errors)
+            })
+            .collect(),
     };
-    if memo.against.as_ref() != Some(&against) {
-        memo.pages.clear();
-    }
-    memo.against = Some(against);
-    let known = &memo.pages;
-    let resolved: Vec<Remembered> = pages
-        .par_iter()
-        .map(|(p, text)| {
-            let cited = cited_sources(p, &v);
-            match known.get(&p.file) {
-                Some(m) if Arc::ptr_eq(p, &m.page) && m.cited == cited => Remembered {
-                    page: Arc::clone(p),
-                    cited,
-                    verified: m.verified.clone(),
-                },
-                _ => {
-                    let (refs, errors) = page(p, text, &v, raw_roster.as_ref());
-                    Remembered {
-                        page: Arc::clone(p),
-                        cited,
-                        verified: (Arc::new(refs), errors),
-                    }
-                }
-            }
-        })
-        .collect();
-    let mut remembered = HashMap::with_capacity(resolved.len());
-    let resolved: Vec<Verified> = resolved
-        .into_iter()
-        .map(|m| {
-            let verified = m.verified.clone();
-            remembered.insert(m.page.file.clone(), m);
-            verified
-        })
-        .collect();
-    memo.pages = remembered;
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
     let mut claims = Vec::new();
