@@ -317,9 +317,12 @@ impl Cache {
     /// load. Content problems go to `diags`; what could be read is returned
     /// so that resolution can report its own problems too.
     pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
+        let t = std::time::Instant::now();
         let config = config(root, diags)?;
         let sources = self.sources(root, diags)?;
+        let t = crate::timing("sources", t);
         let pages = self.pages(root, mode.drafts, mode.html, diags)?;
+        crate::timing("pages", t);
         let roster = roster(root, diags)?;
         let lock = if mode.lock { lock(root, diags)? } else { None };
         Ok(Input {
