@@ -197,7 +197,7 @@ fn annotation<'a>(
     text: std::borrow::Cow<'a, str>,
     page: String,
     r: &Ref,
-) -> Vec<u8> {
+) -> Annotation<'a> {
     let a = Annotation {
         id,
         kind: "Annotation",
@@ -217,7 +217,7 @@ fn annotation<'a>(
         ),
         target: target(site, r),
     };
-    serde_json::to_vec(&a).expect("annotations serialize")
+    a
 }
 
 /// Annotations serialized one after another, comma-separated.
@@ -228,12 +228,12 @@ struct Block {
 }
 
 impl Block {
-    fn push(&mut self, annotation: Vec<u8>) {
+    fn push(&mut self, annotation: Annotation) {
         if self.count > 0 {
             self.out.extend_from_slice(b",\n");
         }
         self.count += 1;
-        self.out.extend(annotation);
+        serde_json::to_writer(&mut self.out, &annotation).expect("annotations serialize");
     }
 }
 
