@@ -675,6 +675,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             })
             .collect(),
     };
+    let t = std::time::Instant::now();
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
     let mut claims = Vec::new();
@@ -749,6 +750,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             );
         }
     }
+    crate::timing("indexes", t);
     if !errors.is_empty() {
         errors.extend(warnings);
         return Err(errors);
