@@ -163,8 +163,9 @@ impl Preview {
         let jobs = if everything {
             generation.plan.jobs(&generation.site)
         } else {
-            // The pages whose text changed: nothing else can fail to render
-            // that did not fail before.
+            // The pages whose text changed since the last good build. The
+            // templates did not change, so other files render as before; one
+            // that fails anyway shows its error when it is requested.
             let before: HashSet<*const crate::page::ParsedPage> = self
                 .current
                 .iter()
