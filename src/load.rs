@@ -125,7 +125,7 @@ fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
 }
 
 /// A content file, parsed: the page and its text, or its diagnostics.
-type PageLoad = std::result::Result<(Arc<ParsedPage>, Arc<str>), Vec<Diagnostic>>;
+type PageLoad = std::result::Result<(Arc<ParsedPage>, Arc<String>), Vec<Diagnostic>>;
 /// A source file, loaded, with its E009 if it is not UTF-8.
 type SourceLoad = (Source, Option<Diagnostic>);
 
@@ -272,7 +272,7 @@ impl Cache {
         drafts: bool,
         html: bool,
         diags: &mut Vec<Diagnostic>,
-    ) -> Result<Vec<(Arc<ParsedPage>, Arc<str>)>> {
+    ) -> Result<Vec<(Arc<ParsedPage>, Arc<String>)>> {
         if html != self.html {
             self.pages.clear();
             self.html = html;
@@ -282,14 +282,12 @@ impl Cache {
         let parsed: Vec<(PathBuf, Stamp, Arc<PageLoad>)> = files
             .par_iter()
             .map(|(path, rel)| {
-                let (stamp, load) =
-                    Self::get(cached, path, |bytes| {
-                        let text = String::from_utf8(bytes)
-                            .with_context(|| format!("reading {}", path.display()))?;
-                        let file = format!("content/{rel}");
-                        Ok(page::parse(&file, rel, &text, html)
-                            .map(|p| (Arc::new(p), Arc::from(text))))
-                    })?;
+                let (stamp, load) = Self::get(cached, path, |bytes| {
+                    let text = String::from_utf8(bytes)
+                        .with_context(|| format!("reading {}", path.display()))?;
+                    let file = format!("content/{rel}");
+                    Ok(page::parse(&file, rel, &text, html).map(|p| (Arc::new(p), Arc::new(text))))
+                })?;
                 Ok((path.clone(), stamp, load))
             })
             .collect::<Result<_>>()?;

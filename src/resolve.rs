@@ -5,7 +5,7 @@
 //! then one linear pass builds the site-wide indexes, so the cost grows with
 //! the number of citations, never with pages x claims.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ pub struct Input {
     /// Shared with the loader's cache (`serve` keeps it between builds).
     pub sources: Arc<Vec<Source>>,
     /// Pages in reading order (weight, then path); file texts alongside.
-    pub pages: Vec<(Arc<ParsedPage>, Arc<str>)>,
+    pub pages: Vec<(Arc<ParsedPage>, Arc<String>)>,
     pub roster: Option<Roster>,
     /// `citations.lock`, when the site has one and it is to be checked.
     pub lock: Option<Lock>,
@@ -517,6 +517,26 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
     ResolvedRoster { roster: r, cites }
 }
 
+/// Groups a source's (line, back-link) pairs by line, keeping reading order
+/// within a line (claims before roster members, as they were pushed) and
+/// listing a claim once per line however many of its citations cite it.
+fn by_line(mut pairs: Vec<(usize, Backlink)>) -> BTreeMap<usize, Vec<Backlink>> {
+    pairs.sort_by_key(|&(line, _)| line);
+    let mut grouped: Vec<(usize, Vec<Backlink>)> = Vec::new();
+    for (line, b) in pairs {
+        match grouped.last_mut() {
+            Some((l, list)) if *l == line => {
+                let repeated = matches!(b, Backlink::Claim(_)) && list.last() == Some(&b);
+                if !repeated {
+                    list.push(b);
+                }
+            }
+            _ => grouped.push((line, vec![b])),
+        }
+    }
+    grouped.into_iter().collect()
+}
+
 /// URL folders that belong to generated pages (and their numbered pages).
 const GENERATED: [&str; 3] = ["sources/", "claims/", "delegations/"];
 
@@ -568,7 +588,7 @@ fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)> {
 /// Verifies the pages, reusing what `memo` holds for pages whose text and
 /// cited sources are unchanged, and fills `memo` for the next time.
 fn remembering(
-    pages: &[(Arc<ParsedPage>, Arc<str>)],
+    pages: &[(Arc<ParsedPage>, Arc<String>)],
     v: &Verifier,
     roster: Option<&Roster>,
     lock: Option<&Lock>,
@@ -680,7 +700,9 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
 
     let mut claims = Vec::new();
     let mut out_pages = Vec::with_capacity(pages.len());
-    let mut backlinks: Vec<BTreeMap<usize, Vec<Backlink>>> = vec![BTreeMap::new(); sources.len()];
+    // What cites each source line, as (line, back-link) pairs in reading
+    // order; grouped by line below, one source per task.
+    let mut pairs: Vec<Vec<(usize, Backlink)>> = vec![Vec::new(); sources.len()];
     let mut citation_counts = vec![0; sources.len()];
     for (pi, ((p, text), (group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
         errors.extend(errs);
@@ -702,12 +724,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             });
             for r in refs {
                 citation_counts[r.source] += 1;
-                for line in r.first..=r.last {
-                    let list = backlinks[r.source].entry(line).or_default();
-                    if list.last() != Some(&Backlink::Claim(claim)) {
-                        list.push(Backlink::Claim(claim));
-                    }
-                }
+                pairs[r.source].extend((r.first..=r.last).map(|l| (l, Backlink::Claim(claim))));
             }
         }
         out_pages.push(ResolvedPage {
@@ -720,26 +737,19 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         for (di, members) in r.cites.iter().enumerate() {
             for (mi, cites) in members.iter().enumerate() {
                 for c in cites {
-                    for line in c.reference.first..=c.reference.last {
-                        backlinks[c.reference.source]
-                            .entry(line)
-                            .or_default()
-                            .push(Backlink::Member(di, mi));
-                    }
+                    let r = &c.reference;
+                    pairs[r.source]
+                        .extend((r.first..=r.last).map(|l| (l, Backlink::Member(di, mi))));
                 }
             }
         }
     }
-    let cited: BTreeSet<usize> = backlinks
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| !b.is_empty())
-        .map(|(i, _)| i)
-        .collect();
+    let backlinks: Vec<BTreeMap<usize, Vec<Backlink>>> =
+        pairs.into_par_iter().map(by_line).collect();
     // Failed citations leave no back-links: only a clean build can tell
     // which sources nothing cites.
     for (i, s) in sources.iter().enumerate().filter(|_| errors.is_empty()) {
-        if !cited.contains(&i) {
+        if backlinks[i].is_empty() {
             warnings.push(
                 Diagnostic::file(
                     "W001",

@@ -71,7 +71,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// E010 for every page whose front matter names a template the theme lacks.
 pub fn check_templates(
     theme: &Theme,
-    pages: &[(std::sync::Arc<crate::page::ParsedPage>, std::sync::Arc<str>)],
+    pages: &[(
+        std::sync::Arc<crate::page::ParsedPage>,
+        std::sync::Arc<String>,
+    )],
 ) -> Vec<Diagnostic> {
     pages
         .iter()
