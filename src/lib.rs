@@ -147,7 +147,6 @@ fn verify_cached(
     let t = Instant::now();
     let input = cache.site(root, mode, &mut diags)?;
     let t = timing("load", t);
-    let t2 = Instant::now();
     let theme = match render::Theme::load(root, &input.config.theme)? {
         Ok(t) => {
             diags.extend(render::theme::check_templates(&t, &input.pages));
@@ -158,7 +157,6 @@ fn verify_cached(
             None
         }
     };
-    timing("theme", t2);
     let site = match resolve::site_with(input, memo) {
         Ok(site) => Some(site),
         Err(ds) => {

@@ -516,9 +516,7 @@ pub fn site(
     minify: bool,
     sink: &dyn Sink,
 ) -> Result<usize, RenderError> {
-    let t = std::time::Instant::now();
     let plan = Plan::new(site, theme, minify);
-    crate::timing("plan", t);
     let run = |job: Job| -> Result<usize, RenderError> {
         if job == Job::Annotations {
             // The largest file: streamed in parts rather than joined.
