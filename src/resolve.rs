@@ -329,9 +329,19 @@ pub fn find_in_lines(
     // Search the normalized text kept for each line; only a hit is mapped
     // back to source offsets, by normalizing its lines again with offsets.
     if first == last {
-        let m = text::find_parts(&s.normalized[first - 1], parts)?;
-        let n = text::normalize(s.line(first));
-        return Some(map_back(&n.text, &n.origin, m, s.line_chars[first - 1]));
+        let normalized = &s.normalized[first - 1];
+        let m = text::find_parts(normalized, parts)?;
+        let line = s.line(first);
+        let base = s.line_chars[first - 1];
+        // Folding maps one char to one, and white space is only ever
+        // dropped: a line that lost no chars maps back one to one.
+        if normalized.chars().count() == line.chars().count() {
+            let start = normalized[..m.start].chars().count();
+            let end = start + normalized[m].chars().count();
+            return Some(base + start..base + end);
+        }
+        let n = text::normalize(line);
+        return Some(map_back(&n.text, &n.origin, m, base));
     }
     let mut joined = String::new();
     for l in first..=last {

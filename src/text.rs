@@ -61,9 +61,27 @@ pub fn normalize_str(s: &str) -> String {
     if plain {
         return trimmed.to_string();
     }
+    // Other lines: runs of ASCII letters, digits and punctuation are copied
+    // whole; only white space and non-ASCII characters go one by one.
     let mut text = String::with_capacity(s.len());
+    let bytes = s.as_bytes();
     let mut pending_space = false;
-    for c in s.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() && !is_ascii_space(bytes[i]) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii() && !is_ascii_space(bytes[i]) {
+                i += 1;
+            }
+            if pending_space {
+                text.push(' ');
+                pending_space = false;
+            }
+            text.push_str(&s[start..i]);
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is on a char boundary");
+        i += c.len_utf8();
         if c.is_whitespace() {
             pending_space = !text.is_empty();
             continue;
@@ -75,6 +93,11 @@ pub fn normalize_str(s: &str) -> String {
         text.push(fold_char(c));
     }
     text
+}
+
+/// The ASCII characters that `char::is_whitespace` accepts.
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
 /// True when the line holds only Unicode white space (U+00A0 included).
@@ -169,6 +192,28 @@ pub fn ellipsize(s: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn normalize_str_agrees_with_normalize() {
+        for s in [
+            "",
+            "   ",
+            "plain words",
+            "  lead and trail  ",
+            "double  space",
+            "tab\tand\nnewline\x0bvt\x0cff\rcr",
+            "curly \u{2018}single\u{2019} and \u{201C}double\u{201D}",
+            "em\u{2014}dash, en\u{2013}dash, minus\u{2212}",
+            "no\u{a0}break\u{2009}thin\u{3000}ideographic",
+            "\u{a0}\u{a0}starts with NBSP",
+            "ends with NBSP\u{a0}",
+            "ümlaut and 日本語 and emoji 🎉 mixed",
+            "ASCII\u{1}control",
+            "a\u{85}next line",
+        ] {
+            assert_eq!(super::normalize_str(s), super::normalize(s).text, "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
