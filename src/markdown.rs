@@ -45,8 +45,9 @@ pub enum Piece {
 pub struct CiteGroup {
     /// Spans are byte offsets in the page file.
     pub group: Group,
-    /// Plain text of the block from the previous group (or block start) to this one.
-    pub claim: String,
+    /// Plain text of the block from the previous group (or block start) to
+    /// this one; shared with the site's list of claims.
+    pub claim: std::sync::Arc<str>,
 }
 
 /// What the Markdown pass yields before the body is turned into HTML.
@@ -232,7 +233,7 @@ impl<'t> Builder<'t> {
                 c.is_whitespace()
                     || matches!(c, '.' | ',' | ';' | ':' | ')' | ']' | '!' | '?' | '—' | '–')
             })
-            .to_string();
+            .into();
         self.claim.clear();
         self.body.groups.push(CiteGroup { group, claim });
         let index = self.body.groups.len() - 1;
@@ -473,8 +474,8 @@ mod tests {
         assert!(b.errors.is_empty(), "{:?}", b.errors);
         assert_eq!(b.groups.len(), 2);
         assert_eq!(texts(&b), "The US will supervise it<0>. Then more<1>.");
-        assert_eq!(b.groups[0].claim, "The US will supervise it");
-        assert_eq!(b.groups[1].claim, "Then more");
+        assert_eq!(&*b.groups[0].claim, "The US will supervise it");
+        assert_eq!(&*b.groups[1].claim, "Then more");
     }
 
     #[test]
@@ -510,7 +511,7 @@ mod tests {
     #[test]
     fn claim_starts_at_block_start() {
         let b = body("# Heading [@a:1]\n\n- item one [@a:2]\n- item two [@a:3]\n\n| x | y |\n|---|---|\n| cell [@a:4] | z |\n");
-        let claims: Vec<_> = b.groups.iter().map(|g| g.claim.as_str()).collect();
+        let claims: Vec<_> = b.groups.iter().map(|g| &*g.claim).collect();
         assert_eq!(claims, ["Heading", "item one", "item two", "cell"]);
     }
 

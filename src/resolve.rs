@@ -61,7 +61,8 @@ pub struct Claim {
     pub page: usize,
     pub group: usize,
     pub note: usize,
-    pub text: String,
+    /// Shared with the page's citation group.
+    pub text: Arc<str>,
 }
 
 /// What a cited line links back to.

@@ -329,7 +329,7 @@ fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
                 site,
                 format!("{collection}#{id}-{}", k + 1),
                 "describing",
-                claim.text.as_str().into(),
+                (&*claim.text).into(),
                 page_url.clone(),
                 r,
             ));
