@@ -5,7 +5,7 @@
 //! output untouched. It never deletes a directory it did not create: an
 //! output directory is recognised by the marker file the build puts in it.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -90,7 +90,8 @@ pub struct Staging {
     dir: PathBuf,
     previous: PathBuf,
     committed: bool,
-    made: Mutex<BTreeSet<PathBuf>>,
+    /// Folders made so far, as site paths (`a/b`): each is made once.
+    made: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -111,7 +112,7 @@ impl Staging {
             dir,
             previous,
             committed: false,
-            made: Mutex::new(BTreeSet::new()),
+            made: Mutex::new(HashSet::new()),
         })
     }
 
@@ -145,15 +146,16 @@ impl Staging {
     /// The path of `path` in the staging directory, its folder made.
     fn prepare(&self, path: &str) -> Result<PathBuf> {
         let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            let known = self.made.lock().expect("dir set lock").contains(parent);
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            let known = self.made.lock().expect("dir set lock").contains(folder);
             if !known {
-                fs::create_dir_all(parent)
+                let parent = self.dir.join(folder);
+                fs::create_dir_all(&parent)
                     .with_context(|| format!("creating {}", parent.display()))?;
                 self.made
                     .lock()
                     .expect("dir set lock")
-                    .insert(parent.to_path_buf());
+                    .insert(folder.to_string());
             }
         }
         Ok(target)

@@ -152,22 +152,54 @@ pub(crate) fn escape_html(input: &str) -> String {
     out
 }
 
-/// [`escape_html`], appending to `out`.
-pub(crate) fn escape_into(out: &mut String, input: &str) {
-    let mut last = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[last..i]);
-        out.push_str(entity);
-        last = i + 1;
+/// The entity for a byte that needs escaping in HTML text and attributes.
+fn entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
     }
+}
+
+/// Does any of the eight bytes of `word` need escaping? (Each test is the
+/// classic has-zero-byte check on the word XOR the byte repeated; it is
+/// exact for "any byte", which is all that is asked.)
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    (has(b'&') | has(b'<') | has(b'>') | has(b'"') | has(b'\'')) != 0
+}
+
+/// [`escape_html`], appending to `out`. Text is scanned eight bytes at a
+/// time; most of it has nothing to escape and is copied in runs.
+pub(crate) fn escape_into(out: &mut String, input: &str) {
+    let bytes = input.as_bytes();
+    let mut last = 0;
+    let mut escape = |out: &mut String, from: usize, to: usize| {
+        for (i, &b) in bytes.iter().enumerate().take(to).skip(from) {
+            if let Some(e) = entity(b) {
+                out.push_str(&input[last..i]);
+                out.push_str(e);
+                last = i + 1;
+            }
+        }
+    };
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        if word_needs_escape(word) {
+            escape(out, at, at + 8);
+        }
+        at += 8;
+    }
+    escape(out, at, bytes.len());
     out.push_str(&input[last..]);
 }
 
@@ -592,6 +624,43 @@ mod tests {
     fn segments_are_percent_encoded() {
         assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
         assert_eq!(encode_segment("000_ab.txt"), "000_ab.txt");
+    }
+
+    #[test]
+    fn word_at_a_time_escaping_matches_byte_at_a_time() {
+        let simple = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        // Every special character at every position of words and tails,
+        // next to multi-byte characters.
+        let specials = ['&', '<', '>', '"', '\'', 'a', 'é', '—', '%', '\u{80}'];
+        for len in 0..20 {
+            for (k, &c) in specials.iter().enumerate() {
+                for at in 0..len {
+                    let s: String = (0..len)
+                        .map(|i| {
+                            if i == at {
+                                c
+                            } else {
+                                specials[(i + k) % specials.len()]
+                            }
+                        })
+                        .collect();
+                    let mut out = String::new();
+                    escape_into(&mut out, &s);
+                    assert_eq!(out, simple(&s), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
