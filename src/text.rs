@@ -184,6 +184,10 @@ pub fn did_you_mean<'a>(
 
 /// Cuts `s` to at most `max` chars on a char boundary, adding `…` when cut.
 pub fn ellipsize(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        // No more bytes than `max`, so no more chars.
+        return s.to_string();
+    }
     match s.char_indices().nth(max) {
         None => s.to_string(),
         Some((at, _)) => format!("{}…", s[..at].trim_end()),

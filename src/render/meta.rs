@@ -169,17 +169,32 @@ struct PositionSelector {
     end: usize,
 }
 
+/// Chars of context on each side of a `TextQuoteSelector`'s `exact`.
+const CONTEXT_CHARS: usize = 32;
+
 fn target<'a>(site: &'a Site, r: &Ref) -> Target<'a> {
     let s = &site.sources[r.source];
     let (start, end) = selected(s, r);
+    let (from, to) = (s.byte_at(start), s.byte_at(end));
+    // Up to 32 chars either side, found by walking from the quote.
+    let before = s.text[..from]
+        .char_indices()
+        .rev()
+        .take(CONTEXT_CHARS)
+        .last()
+        .map_or(from, |(i, _)| i);
+    let after = s.text[to..]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(s.text.len(), |(i, _)| to + i);
     Target {
         source: link(site, "", &verbatim_path(s)),
         selector: (
             QuoteSelector {
                 kind: "TextQuoteSelector",
-                exact: s.char_slice(start, end),
-                prefix: s.char_slice(start.saturating_sub(32), start),
-                suffix: s.char_slice(end, end + 32),
+                exact: &s.text[from..to],
+                prefix: &s.text[before..from],
+                suffix: &s.text[to..after],
             },
             PositionSelector {
                 kind: "TextPositionSelector",
