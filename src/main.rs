@@ -17,6 +17,19 @@ use explainer::{Diagnostic, Failure, Options, Report};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Keeps the memory a one-shot command frees for reuse instead of returning
+/// it to the system 10 ms later (mimalloc's default). Memory given back and
+/// touched again costs a page fault and a zeroing each time: with the default,
+/// a 10,000-page build spent 0.65 s in the kernel instead of 0.52 s and took
+/// 1.65 s instead of 1.32 s (medians of 5 interleaved runs). The process exits
+/// soon anyway; `serve`, which runs for hours, keeps the default.
+fn keep_freed_memory() {
+    // `mi_option_purge_delay` in mimalloc.h (v2 and v3); -1: never purge.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets one integer option, which mimalloc reads when it purges.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 #[derive(Parser)]
 #[command(
     name = "explainer",
@@ -220,6 +233,9 @@ fn fix(root: PathBuf, dry_run: bool) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        keep_freed_memory();
+    }
     match cli.command {
         Command::Build {
             root,
