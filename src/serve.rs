@@ -1,11 +1,13 @@
 //! `explainer serve`: the editor's live preview.
 //!
 //! The site is built into memory — never into `output_dir`, and nothing on
-//! disk is written or deleted — and served on 127.0.0.1. A watcher rebuilds
-//! after a burst of saves (debounced) and tells open tabs over server-sent
-//! events: `reload` after a good build, `errors` (the diagnostics, as the
-//! terminal shows them) after a bad one, while the last good build stays
-//! served underneath. Only serve mode injects the small script that listens.
+//! disk is written or deleted — and served on 127.0.0.1. Rebuilds are
+//! incremental and files are rendered when requested (`preview`). A watcher
+//! rebuilds after a burst of saves (debounced) and tells open tabs over
+//! server-sent events: `reload` after a good build, `errors` (the
+//! diagnostics, as the terminal shows them) after a bad one, while the last
+//! good build stays served underneath. Only serve mode injects the small
+//! script that listens.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -50,6 +52,9 @@ const LIVE_JS: &str = r#"(function () {
   es.addEventListener("errors", function (e) { overlay(JSON.parse(e.data)); });
 })();
 "#;
+
+/// Served while the site has never built.
+const NOT_BUILT: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not built yet</title></head>\n<body><p>The site has not built yet. The errors are in the terminal; this page reloads when they are fixed.</p></body></html>\n";
 
 /// What `serve` needs to know.
 #[derive(Debug, Clone)]
@@ -305,11 +310,13 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
         );
     };
     let Some(build) = shared.served.read().expect("served lock").build.clone() else {
+        // No good build yet: a page that shows the errors (the script asks
+        // for them) and reloads when the site builds.
         return respond(
             request,
             503,
-            "text/plain; charset=utf-8",
-            b"503 the site has not built yet; see the terminal\n".to_vec(),
+            "text/html; charset=utf-8",
+            inject(NOT_BUILT.as_bytes()),
         );
     };
     let found = build.file(&path);

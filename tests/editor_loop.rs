@@ -390,3 +390,34 @@ fn serve_rebuilds_shows_errors_recovers_and_never_touches_the_output_dir() {
         "not the build's"
     );
 }
+
+#[test]
+fn serve_on_a_site_that_does_not_build_yet_waits_for_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    site(root);
+    fs::write(
+        root.join("content/_index.md"),
+        PAGE.replace("will supervise", "will not supervise"),
+    )
+    .unwrap();
+    let server = serve(root);
+    let (code, page) = get(&server.addr, "/");
+    assert_eq!(code, 503);
+    assert!(
+        page.contains("/__explainer/live.js"),
+        "the waiting page listens for the fix: {page}"
+    );
+    let before = status(&server.addr);
+    assert!(
+        before["errors"].as_str().unwrap().contains("E003"),
+        "{before}"
+    );
+
+    fs::write(root.join("content/_index.md"), PAGE).unwrap();
+    let after = wait_for_build(&server.addr, before["generation"].as_u64().unwrap());
+    assert!(after["errors"].is_null(), "{after}");
+    let (code, home) = get(&server.addr, "/");
+    assert_eq!(code, 200);
+    assert!(home.contains("Supervision"), "{home}");
+}
