@@ -204,7 +204,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
     })
 }
 
-/// Collects rendered files in memory (for `serve`).
+/// Collects rendered files in memory (for [`render`]).
 #[derive(Default)]
 struct Memory(std::sync::Mutex<Vec<render::Output>>);
 
@@ -223,7 +223,8 @@ fn render_error(e: render::RenderError) -> Failure {
 }
 
 /// Verify and render into memory, unminified: the files of the site, sorted
-/// by path, nothing written. `serve` uses this.
+/// by path, nothing written: the whole site at once, which `serve`'s
+/// incremental preview is tested against.
 pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.mode(true))?;

@@ -183,21 +183,14 @@ impl Verifier<'_> {
             return Err(at(format!("line range {}-{} is reversed", c.first, c.last))
                 .with_help(format!("write {}-{}", c.last, c.first)));
         }
+        // Only on the error paths: this runs for every citation.
+        let what = || lines_phrase(c.first as usize, c.last as usize);
         if c.first == 0 || c.last as usize > n {
-            let what = if c.first == c.last {
-                format!("line {}", c.first)
-            } else {
-                format!("lines {}-{}", c.first, c.last)
-            };
-            return Err(at(format!("{what} out of bounds: {} has {n} lines", s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
+            return Err(at(format!("{} out of bounds: {} has {n} lines", what(), s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
         }
         if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
-            let what = if c.first == c.last {
-                format!("line {} is", c.first)
-            } else {
-                format!("lines {}-{} are", c.first, c.last)
-            };
-            return Err(at(format!("{what} blank in {}", s.id))
+            let verb = if c.first == c.last { "is" } else { "are" };
+            return Err(at(format!("{} {verb} blank in {}", what(), s.id))
                 .with_help("cite the line that holds the words"));
         }
         Ok(i)

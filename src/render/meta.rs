@@ -353,13 +353,6 @@ fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
     block
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// `sitemap.xml` listing every page (`…/index.html`; so not the 404 page).
 pub(crate) fn sitemap(base: &str, pages: &[String]) -> Output {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
@@ -372,7 +365,7 @@ pub(crate) fn sitemap(base: &str, pages: &[String]) -> Output {
                 .join("/");
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",
-                xml_escape(&format!("{base}{url}"))
+                super::escape_html(&format!("{base}{url}"))
             ));
         }
     }
