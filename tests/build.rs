@@ -54,12 +54,9 @@ fn all_note_cites(out: &Path) -> Vec<(String, usize, NoteCite)> {
 
 #[test]
 fn library_build_reports_no_diagnostic_and_the_expected_counts() {
-    let report = explainer::build(&fixture_options(&tempdir().path().join("out"))).unwrap_or_else(
-        |f| match f {
-            Failure::Content(d) => panic!("{}", render_all(&d)),
-            Failure::Io(e) => panic!("{e:#}"),
-        },
-    );
+    let report = succeeded(explainer::build(&fixture_options(
+        &tempdir().path().join("out"),
+    )));
     assert!(
         report.warnings.is_empty(),
         "{}",

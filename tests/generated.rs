@@ -3,46 +3,16 @@
 //! wrote is verified, and generation is deterministic. No timing here: the
 //! timings live in `benches/run.sh` and `benches/hot.rs`.
 
+mod common;
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
+use common::{files, tempdir};
 use explainer::{Failure, Options};
 
 const PAGES: usize = 200;
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix("explainer-synth-")
-        .tempdir()
-        .expect("create a temporary folder")
-}
-
-/// Every file below `dir`, by relative path.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 fn describe(failure: &Failure) -> String {
     match failure {

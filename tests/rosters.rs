@@ -804,10 +804,7 @@ fn json_ld_parses_on_every_page_and_content_pages_are_news_articles_with_citatio
 fn build_site(site: &Site) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempdir();
     let out = tmp.path().join("out");
-    site.build(&out).unwrap_or_else(|f| match f {
-        explainer::Failure::Content(d) => panic!("{}", render_all(&d)),
-        explainer::Failure::Io(e) => panic!("{e:#}"),
-    });
+    succeeded(site.build(&out));
     (tmp, out)
 }
 

@@ -245,6 +245,15 @@ impl Run {
 // ---------------------------------------------------------------------------------------------
 // Diagnostics
 
+/// The report of a build or check that must succeed; otherwise the test
+/// fails with every diagnostic (or the I/O error).
+pub fn succeeded(result: Result<Report, Failure>) -> Report {
+    result.unwrap_or_else(|f| match f {
+        Failure::Content(d) => panic!("{}", render_all(&d)),
+        Failure::Io(e) => panic!("{e:#}"),
+    })
+}
+
 pub fn render_all(diags: &[Diagnostic]) -> String {
     diags.iter().map(|d| format!("{d}\n")).collect()
 }
