@@ -111,16 +111,63 @@ impl Failure {
     }
 }
 
-/// With `EXPLAINER_TIMINGS` set, each phase's time goes to stderr (for
-/// profiling the build; see benches/).
-fn timing(phase: &str, since: Instant) -> Instant {
-    if std::env::var_os("EXPLAINER_TIMINGS").is_some() {
-        eprintln!(
-            "timing: {phase:<8} {:>8.1} ms",
-            since.elapsed().as_secs_f64() * 1000.0
-        );
+/// A point in the build for [`timing`]: wall clock and the process's CPU time.
+#[derive(Clone, Copy)]
+pub(crate) struct Mark {
+    wall: Instant,
+    cpu: Option<(Duration, Duration)>,
+}
+
+impl Mark {
+    pub(crate) fn now() -> Mark {
+        Mark {
+            wall: Instant::now(),
+            cpu: cpu_times(),
+        }
     }
-    Instant::now()
+}
+
+/// User and system CPU time of the whole process so far.
+#[cfg(unix)]
+fn cpu_times() -> Option<(Duration, Duration)> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: getrusage fills the struct it is given, and reports failure.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: initialised by the successful call above.
+    let usage = unsafe { usage.assume_init() };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Some((time(usage.ru_utime), time(usage.ru_stime)))
+}
+
+#[cfg(not(unix))]
+fn cpu_times() -> Option<(Duration, Duration)> {
+    None
+}
+
+/// With `EXPLAINER_TIMINGS` set, each phase's wall time and the CPU time the
+/// process spent in it (user and kernel, over all threads) go to stderr, for
+/// profiling the build (see benches/).
+pub(crate) fn timing(phase: &str, since: Mark) -> Mark {
+    let now = Mark::now();
+    if std::env::var_os("EXPLAINER_TIMINGS").is_some() {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let wall = ms(now.wall - since.wall);
+        let cpu = match (since.cpu, now.cpu) {
+            (Some((u0, s0)), Some((u1, s1))) => format!(
+                "  cpu {:>8.1} ms (user {:>8.1}, sys {:>8.1})",
+                ms(u1 - u0 + s1 - s0),
+                ms(u1 - u0),
+                ms(s1 - s0)
+            ),
+            _ => String::new(),
+        };
+        eprintln!("timing: {phase:<8} {wall:>8.1} ms{cpu}");
+    }
+    now
 }
 
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -144,7 +191,7 @@ fn verify_cached(
     mode: load::Mode,
 ) -> Result<(resolve::Site, render::Theme), Failure> {
     let mut diags = Vec::new();
-    let t = Instant::now();
+    let t = Mark::now();
     let input = cache.site(root, mode, &mut diags)?;
     let t = timing("load", t);
     let theme = match render::Theme::load(root, &input.config.theme)? {
@@ -252,7 +299,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .clone()
         .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
     let staging = write::Staging::new(&output)?;
-    let t = Instant::now();
+    let t = Mark::now();
     let count = render::site(&site, &theme, site.config.minify, &staging).map_err(render_error)?;
     let t = timing("render", t);
     staging.commit()?;

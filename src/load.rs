@@ -315,7 +315,7 @@ impl Cache {
     /// load. Content problems go to `diags`; what could be read is returned
     /// so that resolution can report its own problems too.
     pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
-        let t = std::time::Instant::now();
+        let t = crate::Mark::now();
         let config = config(root, diags)?;
         let sources = self.sources(root, diags)?;
         let t = crate::timing("sources", t);

@@ -699,7 +699,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             })
             .collect(),
     };
-    let t = std::time::Instant::now();
+    let t = crate::Mark::now();
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
     let mut claims = Vec::new();
