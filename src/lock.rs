@@ -71,7 +71,7 @@ impl Lock {
             let lines: BTreeMap<usize, String> = site.backlinks[i]
                 .keys()
                 .filter(|&&l| !s.is_blank(l))
-                .map(|&l| (l, line_hash(&s.normalized[l - 1])))
+                .map(|&l| (l, line_hash(&s.normalized(l))))
                 .collect();
             if !lines.is_empty() {
                 lock.entries.insert(s.id.clone(), lines);
@@ -112,7 +112,9 @@ fn toml_key(k: &str) -> String {
 /// Where the locked lines `first..=last` of `s` are now: every start line at
 /// which the same run of locked hashes occurs.
 pub fn relocate(s: &Source, locked: &[Option<&str>]) -> Vec<usize> {
-    let hashes: Vec<String> = s.normalized.iter().map(|n| line_hash(n)).collect();
+    let hashes: Vec<String> = (1..=s.lines.len())
+        .map(|n| line_hash(&s.normalized(n)))
+        .collect();
     let width = locked.len();
     (1..=hashes.len().saturating_sub(width - 1))
         .filter(|&start| {

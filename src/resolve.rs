@@ -264,7 +264,7 @@ impl Verifier<'_> {
         let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
         let changed = (first..=last)
             .zip(&locked)
-            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized[l - 1]) != h));
+            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized(l)) != h));
         if !changed {
             return Ok(());
         }
@@ -320,11 +320,11 @@ pub fn find_in_lines(
     if parts.is_empty() {
         return None;
     }
-    // Search the normalized text kept for each line; only a hit is mapped
-    // back to source offsets, by normalizing its lines again with offsets.
+    // Search the normalized text of the lines; only a hit is mapped back to
+    // source offsets, by normalizing its lines again with offsets.
     if first == last {
-        let normalized = &s.normalized[first - 1];
-        let m = text::find_parts(normalized, parts)?;
+        let normalized = s.normalized(first);
+        let m = text::find_parts(&normalized, parts)?;
         let line = s.line(first);
         let base = s.line_chars[first - 1];
         // Folding maps one char to one, and white space is only ever
@@ -339,12 +339,12 @@ pub fn find_in_lines(
     }
     let mut joined = String::new();
     for l in first..=last {
-        let n = &s.normalized[l - 1];
+        let n = s.normalized(l);
         if !n.is_empty() {
             if !joined.is_empty() {
                 joined.push(' ');
             }
-            joined.push_str(n);
+            joined.push_str(&n);
         }
     }
     let m = text::find_parts(&joined, parts)?;
@@ -448,7 +448,7 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                             let normalized = text::normalize_str(name);
                             // The spelling as the source prints it (curly
                             // apostrophes and all), not as the roster types it.
-                            find_in_lines(s, first, last, &[normalized.as_str()]).map(|range| {
+                            find_in_lines(s, first, last, &[&normalized]).map(|range| {
                                 (s.char_slice(range.start, range.end).to_string(), range)
                             })
                         })

@@ -1,8 +1,10 @@
 //! Sources (SPEC 2): the verbatim articles, their line index and metadata.
 //!
-//! A source is read once. Its lines are split and normalized here, once, so
-//! that verifying thousands of quotes never re-normalizes a whole file.
+//! A source is read once and its lines are indexed here, once. A quote is
+//! checked against the normalized text of the lines it cites only, so that
+//! verifying thousands of quotes never re-normalizes a whole file.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -44,9 +46,6 @@ pub struct Source {
     pub lines: Vec<Range<usize>>,
     /// Char offset in `text` of the start of each line.
     pub line_chars: Vec<usize>,
-    /// Each line normalized once (SPEC 3.2); offsets are recomputed only for
-    /// the lines a match is mapped back from.
-    pub normalized: Vec<String>,
     pub sha256: String,
     pub size: usize,
 }
@@ -82,10 +81,6 @@ impl Source {
             line_chars.push(chars);
             prev = r.start;
         }
-        let normalized = lines
-            .iter()
-            .map(|r| text::normalize_str(&text[r.clone()]))
-            .collect();
         Ok(Source {
             id: stem(path).to_string(),
             path: path.to_string(),
@@ -95,7 +90,6 @@ impl Source {
             text: text.to_string(),
             lines,
             line_chars,
-            normalized,
             sha256: hex(&Sha256::digest(bytes)),
             size: bytes.len(),
         })
@@ -141,12 +135,21 @@ impl Source {
         &self.text[self.lines[n - 1].clone()]
     }
 
+    /// Line `n` normalized (SPEC 3.2); borrowed from the text when the line
+    /// is plain ASCII. Lines are normalized when a citation needs them, not
+    /// kept: a large site has millions of lines and cites each about once.
+    pub fn normalized(&self, n: usize) -> Cow<'_, str> {
+        text::normalize_str(self.line(n))
+    }
+
     pub fn is_blank(&self, n: usize) -> bool {
-        self.normalized[n - 1].is_empty()
+        text::is_blank(self.line(n))
     }
 
     pub fn non_blank_lines(&self) -> usize {
-        self.normalized.iter().filter(|n| !n.is_empty()).count()
+        (1..=self.lines.len())
+            .filter(|&n| !self.is_blank(n))
+            .count()
     }
 
     /// Title to show: the manifest's, else the first non-blank line.
@@ -154,12 +157,11 @@ impl Source {
         if let Some(t) = &self.meta.title {
             return t.clone();
         }
-        let first = self
-            .normalized
-            .iter()
-            .find(|n| !n.is_empty())
-            .map_or("", String::as_str);
-        text::ellipsize(first, 90)
+        let first = (1..=self.lines.len())
+            .find(|&n| !self.is_blank(n))
+            .map(|n| self.normalized(n))
+            .unwrap_or_default();
+        text::ellipsize(&first, 90)
     }
 
     /// Keys that cite this source: id, file name, file stem (deduplicated).

@@ -8,6 +8,8 @@
 //! Everything here is pure and works on `&str`, so it is unit-tested on
 //! strings and benchmarked on its own.
 
+use std::borrow::Cow;
+
 /// A normalized string plus, for every char of it, the char offset of the
 /// original character it came from. Offsets let a match be reported back in
 /// the source's own coordinates (for `TextPositionSelector`s).
@@ -53,13 +55,15 @@ pub fn normalize(s: &str) -> Normalized {
 }
 
 /// Normalized text only, for callers that do not need offsets. Most lines
-/// are plain ASCII with single spaces, which normalize to themselves trimmed.
-pub fn normalize_str(s: &str) -> String {
+/// are plain ASCII with single spaces, which normalize to themselves trimmed:
+/// those are borrowed, not copied, so normalizing a source line when a
+/// citation needs it costs no allocation.
+pub fn normalize_str(s: &str) -> Cow<'_, str> {
     let trimmed = s.trim_matches(|c: char| c.is_whitespace());
     let plain =
         trimmed.bytes().all(|b| b.is_ascii_graphic() || b == b' ') && !trimmed.contains("  ");
     if plain {
-        return trimmed.to_string();
+        return Cow::Borrowed(trimmed);
     }
     // Other lines: runs of ASCII letters, digits and punctuation are copied
     // whole; only white space and non-ASCII characters go one by one.
@@ -92,7 +96,7 @@ pub fn normalize_str(s: &str) -> String {
         }
         text.push(fold_char(c));
     }
-    text
+    Cow::Owned(text)
 }
 
 /// The ASCII characters that `char::is_whitespace` accepts.

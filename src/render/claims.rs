@@ -155,7 +155,10 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
                     site.sources[r.source].id,
                     lines_label(r.first, r.last)
                 ),
-                quote: r.quote.as_deref().map(text::normalize_str),
+                quote: r
+                    .quote
+                    .as_deref()
+                    .map(|q| text::normalize_str(q).into_owned()),
             })
             .collect(),
         cells,

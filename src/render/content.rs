@@ -104,7 +104,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
         .collect::<Vec<_>>()
         .join(" ");
     let (quoted, summary) = match &r.quote {
-        Some(q) => (true, text::normalize_str(q)),
+        Some(q) => (true, text::normalize_str(q).into_owned()),
         None => (false, text::ellipsize(&text::normalize_str(&line_text), 90)),
     };
     CiteView {
