@@ -18,7 +18,7 @@ use walkdir::WalkDir;
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
 use crate::lock::{self, Lock};
-use crate::page::{self, ParsedPage};
+use crate::page::{self, PageText, ParsedPage};
 use crate::resolve::Input;
 use crate::roster::{self, Roster};
 use crate::source::{self, Manifest, Source};
@@ -125,7 +125,7 @@ fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
 }
 
 /// A content file, parsed: the page and its text, or its diagnostics.
-type PageLoad = std::result::Result<(Arc<ParsedPage>, Arc<String>), Vec<Diagnostic>>;
+type PageLoad = std::result::Result<(Arc<ParsedPage>, PageText), Vec<Diagnostic>>;
 /// A source file, loaded, with its E009 if it is not UTF-8.
 type SourceLoad = (Source, Option<Diagnostic>);
 
@@ -272,13 +272,14 @@ impl Cache {
         drafts: bool,
         html: bool,
         diags: &mut Vec<Diagnostic>,
-    ) -> Result<Vec<(Arc<ParsedPage>, Arc<String>)>> {
+    ) -> Result<Vec<(Arc<ParsedPage>, PageText)>> {
         if html != self.html {
             self.pages.clear();
             self.html = html;
         }
         let files = files_with_ext(&root.join("content"), "md")?;
         let cached = &self.pages;
+        let one_shot = self.one_shot;
         let parsed: Vec<(PathBuf, Stamp, Arc<PageLoad>)> = files
             .par_iter()
             .map(|(path, rel)| {
@@ -286,7 +287,15 @@ impl Cache {
                     let text = String::from_utf8(bytes)
                         .with_context(|| format!("reading {}", path.display()))?;
                     let file = format!("content/{rel}");
-                    Ok(page::parse(&file, rel, &text, html).map(|p| (Arc::new(p), Arc::new(text))))
+                    let parsed = page::parse(&file, rel, &text, html);
+                    // Only diagnostics quote the text: a one-shot build
+                    // frees it and reads the file again if one needs it.
+                    let text = if one_shot {
+                        PageText::OnDisk(path.clone())
+                    } else {
+                        PageText::Kept(Arc::new(text))
+                    };
+                    Ok(parsed.map(|p| (Arc::new(p), text)))
                 })?;
                 Ok((path.clone(), stamp, load))
             })
@@ -295,7 +304,7 @@ impl Cache {
         for (_, _, load) in &parsed {
             match &**load {
                 Ok((p, text)) if drafts || !p.front.draft => {
-                    out.push((Arc::clone(p), Arc::clone(text)))
+                    out.push((Arc::clone(p), text.clone()))
                 }
                 Ok(_) => {}
                 Err(ds) => diags.extend(ds.iter().cloned()),

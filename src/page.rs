@@ -3,6 +3,10 @@
 //! `parse` is pure (path + text in, `ParsedPage` out) so it is tested on
 //! strings; reading files is the loader's job.
 
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use serde::Deserialize;
 
 use crate::config::toml_diagnostic;
@@ -32,6 +36,28 @@ pub struct ParsedPage {
     /// URL path relative to the site root: `""` for the home page, `x/b/` otherwise.
     pub url: String,
     pub body: Body,
+}
+
+/// A page's text, for the diagnostics that quote it. Everything else a build
+/// needs is in the [`ParsedPage`]. `serve`'s cache keeps the text; a one-shot
+/// build drops it once the page is parsed (on a large site the page texts
+/// are a fifth of the memory) and reads the file again only to report a
+/// problem in it.
+#[derive(Debug, Clone)]
+pub enum PageText {
+    Kept(Arc<String>),
+    OnDisk(PathBuf),
+}
+
+impl PageText {
+    /// The text; for a dropped text, the file as it is now (empty if it can
+    /// no longer be read: a diagnostic then has no excerpt, but is reported).
+    pub fn get(&self) -> Cow<'_, str> {
+        match self {
+            PageText::Kept(text) => Cow::Borrowed(text.as_str()),
+            PageText::OnDisk(path) => Cow::Owned(std::fs::read_to_string(path).unwrap_or_default()),
+        }
+    }
 }
 
 impl ParsedPage {
@@ -215,5 +241,30 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e[0].code, "E005");
+    }
+
+    #[test]
+    fn a_dropped_text_is_read_again_and_a_missing_file_reports_without_an_excerpt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "+++\ntitle = \"A\"\n+++\nBody [@x:1].\n").unwrap();
+        let kept = PageText::Kept(Arc::new("kept".to_string()));
+        assert_eq!(kept.get(), "kept");
+        let dropped = PageText::OnDisk(path.clone());
+        // The key `x` of the citation: byte 27, line 4, column 8.
+        let d = Diagnostic::at("E001", "content/a.md", &dropped.get(), 27..28, "unknown");
+        assert_eq!((d.line, d.column), (4, 8));
+        assert!(
+            d.render(false).contains("Body [@x:1]."),
+            "{}",
+            d.render(false)
+        );
+
+        // Gone between parsing and reporting: the problem is still reported,
+        // at the start of the file, with nothing to quote.
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(dropped.get(), "");
+        let d = Diagnostic::at("E001", "content/a.md", &dropped.get(), 27..28, "unknown");
+        assert_eq!((d.code, d.line, d.column), ("E001", 1, 1));
     }
 }

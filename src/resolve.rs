@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::lock::{self, Lock};
 use crate::markdown::Shortcode;
-use crate::page::ParsedPage;
+use crate::page::{PageText, ParsedPage};
 use crate::roster::{self, Roster};
 use crate::source::{self, Source};
 use crate::text;
@@ -28,7 +28,7 @@ pub struct Input {
     /// Shared with the loader's cache (`serve` keeps it between builds).
     pub sources: Arc<Vec<Source>>,
     /// Pages in reading order (weight, then path); file texts alongside.
-    pub pages: Vec<(Arc<ParsedPage>, Arc<String>)>,
+    pub pages: Vec<(Arc<ParsedPage>, PageText)>,
     pub roster: Option<Roster>,
     /// `citations.lock`, when the site has one and it is to be checked.
     pub lock: Option<Lock>,
@@ -156,14 +156,14 @@ fn lines_text(first: usize, last: usize) -> String {
 }
 
 impl Verifier<'_> {
-    fn lookup(&self, c: &Cited, file: &str, text: &str) -> Result<usize, Diagnostic> {
+    fn lookup(&self, c: &Cited, file: &str, text: &PageText) -> Result<usize, Diagnostic> {
         if let Some(&i) = self.keys.get(c.key) {
             return Ok(i);
         }
         let d = Diagnostic::at(
             "E001",
             file,
-            text,
+            &text.get(),
             c.key_span.clone(),
             format!("unknown source `{}`", c.key),
         );
@@ -174,11 +174,11 @@ impl Verifier<'_> {
     }
 
     /// Checks the line range; returns the source index.
-    fn lines(&self, c: &Cited, file: &str, text: &str) -> Result<usize, Diagnostic> {
+    fn lines(&self, c: &Cited, file: &str, text: &PageText) -> Result<usize, Diagnostic> {
         let i = self.lookup(c, file, text)?;
         let s = &self.sources[i];
         let n = s.lines.len();
-        let at = |m: String| Diagnostic::at("E002", file, text, c.lines_span.clone(), m);
+        let at = |m: String| Diagnostic::at("E002", file, &text.get(), c.lines_span.clone(), m);
         if c.first > c.last {
             return Err(at(format!("line range {}-{} is reversed", c.first, c.last))
                 .with_help(format!("write {}-{}", c.last, c.first)));
@@ -197,7 +197,7 @@ impl Verifier<'_> {
     }
 
     /// Full verification of a page citation (E001, E002, E003).
-    fn citation(&self, c: &Cited, file: &str, text: &str) -> Result<Ref, Diagnostic> {
+    fn citation(&self, c: &Cited, file: &str, text: &PageText) -> Result<Ref, Diagnostic> {
         let i = self.lines(c, file, text)?;
         let s = &self.sources[i];
         let (first, last) = (c.first as usize, c.last as usize);
@@ -223,7 +223,7 @@ impl Verifier<'_> {
         let d = Diagnostic::at(
             "E003",
             file,
-            text,
+            &text.get(),
             span,
             format!("quote not found in {} {what}", s.id),
         );
@@ -258,7 +258,7 @@ impl Verifier<'_> {
     }
 
     /// E014: a line-only citation whose line no longer says what the lock recorded.
-    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &str) -> Result<(), Diagnostic> {
+    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &PageText) -> Result<(), Diagnostic> {
         let Some(lock) = self.lock else { return Ok(()) };
         let (first, last) = (c.first as usize, c.last as usize);
         let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
@@ -272,7 +272,7 @@ impl Verifier<'_> {
         let d = Diagnostic::at(
             "E014",
             file,
-            text,
+            &text.get(),
             c.lines_span.clone(),
             format!("{} {what} changed since citations.lock was written", s.id),
         );
@@ -299,12 +299,18 @@ impl Verifier<'_> {
 }
 
 /// The fix that points a citation at other lines.
-fn relines(c: &Cited, file: &str, text: &str, new: &str) -> Fix {
+fn relines(c: &Cited, file: &str, text: &PageText, new: &str) -> Fix {
     Fix {
         file: file.to_string(),
         key: c.key.to_string(),
         span: c.lines_span.clone(),
-        old: text[c.lines_span.clone()].to_string(),
+        // A text read again may have changed: `check --fix` then refuses
+        // the fix, as it refuses any fix whose text moved.
+        old: text
+            .get()
+            .get(c.lines_span.clone())
+            .unwrap_or_default()
+            .to_string(),
         new: new.to_string(),
     }
 }
@@ -372,7 +378,7 @@ fn map_back(text: &str, origin: &[u32], bytes: Range<usize>, base: usize) -> Ran
 /// Resolves one page: verification, note numbering.
 fn page(
     p: &ParsedPage,
-    text: &str,
+    text: &PageText,
     v: &Verifier,
     has_roster: Option<&Roster>,
 ) -> (Vec<Vec<Ref>>, Vec<Diagnostic>) {
@@ -409,7 +415,7 @@ fn page(
             _ => None,
         };
         if let Some((m, h)) = problem {
-            errors.push(Diagnostic::at("E004", &p.file, text, span.clone(), m).with_help(h));
+            errors.push(Diagnostic::at("E004", &p.file, &text.get(), span.clone(), m).with_help(h));
         }
     }
     (group_refs, errors)
@@ -417,6 +423,7 @@ fn page(
 
 /// Verifies roster cites (E001, E002, E008) and records spellings.
 fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRoster {
+    let text = PageText::Kept(Arc::new(r.text.clone()));
     let mut cites = Vec::new();
     for d in &r.delegations {
         let mut per_member = Vec::new();
@@ -432,7 +439,7 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                     lines_span: rc.span.clone(),
                     quote_span: None,
                 };
-                let i = match v.lines(&c, roster::FILE, &r.text) {
+                let i = match v.lines(&c, roster::FILE, &text) {
                     Ok(i) => i,
                     Err(e) => {
                         errors.push(e);
@@ -592,7 +599,7 @@ fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)> {
 /// Verifies the pages, reusing what `memo` holds for pages whose text and
 /// cited sources are unchanged, and fills `memo` for the next time.
 fn remembering(
-    pages: &[(Arc<ParsedPage>, Arc<String>)],
+    pages: &[(Arc<ParsedPage>, PageText)],
     v: &Verifier,
     roster: Option<&Roster>,
     lock: Option<&Lock>,
@@ -672,6 +679,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             .map(|g| format!("the generated pages under /{g}"));
         if let Some(other) = generated.or_else(|| urls.insert(&p.url, &p.file).map(str::to_string))
         {
+            let text = text.get();
             let at = text
                 .find("slug")
                 .filter(|_| p.front.slug.is_some())
@@ -680,7 +688,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
                 Diagnostic::at(
                     "E007",
                     &p.file,
-                    text,
+                    &text,
                     at..at + 3,
                     format!("page URL /{} is also the URL of {other}", p.url),
                 )
@@ -712,7 +720,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         errors.extend(errs);
         if p.body.groups.is_empty() && !p.front.uncited {
             warnings.push(
-                Diagnostic::at("W002", &p.file, &text, 0..3, "page has no citation")
+                Diagnostic::at("W002", &p.file, &text.get(), 0..3, "page has no citation")
                     .with_help("cite the sources of its facts, or set `uncited = true` in its front matter if it states none"),
             );
         }

@@ -73,7 +73,7 @@ pub fn check_templates(
     theme: &Theme,
     pages: &[(
         std::sync::Arc<crate::page::ParsedPage>,
-        std::sync::Arc<String>,
+        crate::page::PageText,
     )],
 ) -> Vec<Diagnostic> {
     pages
@@ -83,12 +83,13 @@ pub fn check_templates(
             if theme.has_template(name) {
                 return None;
             }
+            let text = text.get();
             let at = text.find("template").unwrap_or(0);
             Some(
                 Diagnostic::at(
                     "E010",
                     &p.file,
-                    text,
+                    &text,
                     at..at + "template".len(),
                     format!("template `{name}` does not exist"),
                 )
