@@ -111,25 +111,34 @@ impl Failure {
     }
 }
 
-/// A point in the build for [`timing`]: wall clock and the process's CPU time.
+/// A point in the build for [`timing`]: wall clock, and the process's CPU
+/// time and peak memory so far.
 #[derive(Clone, Copy)]
 pub(crate) struct Mark {
     wall: Instant,
-    cpu: Option<(Duration, Duration)>,
+    usage: Option<Usage>,
+}
+
+#[derive(Clone, Copy)]
+struct Usage {
+    user: Duration,
+    sys: Duration,
+    /// Peak resident set size in KiB.
+    peak_rss: u64,
 }
 
 impl Mark {
     pub(crate) fn now() -> Mark {
         Mark {
             wall: Instant::now(),
-            cpu: cpu_times(),
+            usage: usage(),
         }
     }
 }
 
-/// User and system CPU time of the whole process so far.
+/// CPU time and peak RSS of the whole process so far.
 #[cfg(unix)]
-fn cpu_times() -> Option<(Duration, Duration)> {
+fn usage() -> Option<Usage> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
     // SAFETY: getrusage fills the struct it is given, and reports failure.
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
@@ -140,28 +149,34 @@ fn cpu_times() -> Option<(Duration, Duration)> {
     let time = |t: libc::timeval| {
         Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
     };
-    Some((time(usage.ru_utime), time(usage.ru_stime)))
+    Some(Usage {
+        user: time(usage.ru_utime),
+        sys: time(usage.ru_stime),
+        // Linux reports KiB.
+        peak_rss: usage.ru_maxrss.max(0) as u64,
+    })
 }
 
 #[cfg(not(unix))]
-fn cpu_times() -> Option<(Duration, Duration)> {
+fn usage() -> Option<Usage> {
     None
 }
 
-/// With `EXPLAINER_TIMINGS` set, each phase's wall time and the CPU time the
-/// process spent in it (user and kernel, over all threads) go to stderr, for
-/// profiling the build (see benches/).
+/// With `EXPLAINER_TIMINGS` set, each phase's wall time, the CPU time the
+/// process spent in it (user and kernel, over all threads) and the peak RSS
+/// at its end go to stderr, for profiling the build (see benches/).
 pub(crate) fn timing(phase: &str, since: Mark) -> Mark {
     let now = Mark::now();
     if std::env::var_os("EXPLAINER_TIMINGS").is_some() {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let wall = ms(now.wall - since.wall);
-        let cpu = match (since.cpu, now.cpu) {
-            (Some((u0, s0)), Some((u1, s1))) => format!(
-                "  cpu {:>8.1} ms (user {:>8.1}, sys {:>8.1})",
-                ms(u1 - u0 + s1 - s0),
-                ms(u1 - u0),
-                ms(s1 - s0)
+        let cpu = match (since.usage, now.usage) {
+            (Some(a), Some(b)) => format!(
+                "  cpu {:>8.1} ms (user {:>8.1}, sys {:>8.1})  peak RSS {:>5} MiB",
+                ms(b.user - a.user + b.sys - a.sys),
+                ms(b.user - a.user),
+                ms(b.sys - a.sys),
+                b.peak_rss / 1024
             ),
             _ => String::new(),
         };
