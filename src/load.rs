@@ -129,10 +129,14 @@ type PageLoad = std::result::Result<(Arc<ParsedPage>, PageText), Vec<Diagnostic>
 /// A source file, loaded, with its E009 if it is not UTF-8.
 type SourceLoad = (Source, Option<Diagnostic>);
 
+/// `sources/sources.toml` parsed (`None`: there is none), or its E006.
+type ManifestLoad = std::result::Result<Option<Manifest>, Diagnostic>;
+
 /// The sources after the manifest was applied, and what they were made from.
 struct Applied {
     files: Vec<Arc<SourceLoad>>,
     manifest: Option<Stamp>,
+    parsed: Arc<ManifestLoad>,
     sources: Arc<Vec<Source>>,
     diags: Vec<Diagnostic>,
 }
@@ -186,26 +190,23 @@ impl Cache {
         let dir = root.join("sources");
         let files = files_with_ext(&dir, "txt")?;
         let cached = &self.sources;
-        let loaded: Vec<(PathBuf, Stamp, Arc<SourceLoad>)> = files
-            .par_iter()
-            .map(|(path, rel)| {
-                let (stamp, load) = Self::get(cached, path, |bytes| {
-                    Ok(match Source::from_bytes(rel, &bytes) {
-                        Ok(s) => (s, None),
-                        // Keep the source (lossily) so its citations do not cascade into E001s.
-                        Err(d) => {
-                            let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                            (
-                                Source::from_bytes(rel, lossy.as_bytes())
-                                    .expect("lossy text is UTF-8"),
-                                Some(d),
-                            )
-                        }
-                    })
-                })?;
-                Ok((path.clone(), stamp, load))
-            })
-            .collect::<Result<_>>()?;
+        let manifest_path = root.join(source::MANIFEST);
+        let manifest_stamp = Stamp::now(&manifest_path);
+        let kept_manifest = self
+            .applied
+            .as_ref()
+            .filter(|a| a.manifest == manifest_stamp)
+            .map(|a| Arc::clone(&a.parsed));
+        // The manifest is parsed while the files are read: on a large site
+        // it is a long file, and its parse would otherwise run alone.
+        let (loaded, parsed) = rayon::join(
+            || self.source_files(&files, cached),
+            || match kept_manifest {
+                Some(parsed) => Ok(parsed),
+                None => manifest(&manifest_path, manifest_stamp).map(Arc::new),
+            },
+        );
+        let (loaded, parsed) = (loaded?, parsed?);
         if !self.one_shot {
             self.sources = loaded
                 .iter()
@@ -214,8 +215,6 @@ impl Cache {
         }
         let loads: Vec<Arc<SourceLoad>> = loaded.into_iter().map(|(_, _, l)| l).collect();
 
-        let manifest_path = root.join(source::MANIFEST);
-        let manifest_stamp = Stamp::now(&manifest_path);
         if let Some(a) = &self.applied {
             let same = a.manifest == manifest_stamp
                 && a.files.len() == loads.len()
@@ -241,29 +240,54 @@ impl Cache {
         } else {
             (loads.par_iter().map(|load| load.0.clone()).collect(), loads)
         };
-        let manifest = if manifest_stamp.is_some() {
-            match Manifest::parse(read_to_string(&manifest_path)?) {
-                Ok(m) => Some(m),
-                Err(d) => {
-                    applied_diags.push(d);
-                    None
-                }
+        let manifest = match &*parsed {
+            Ok(m) => m.as_ref(),
+            Err(d) => {
+                applied_diags.push(d.clone());
+                None
             }
-        } else {
-            None
         };
-        source::apply_manifest(&mut out, manifest.as_ref(), &mut applied_diags);
+        source::apply_manifest(&mut out, manifest, &mut applied_diags);
         let sources = Arc::new(out);
         diags.extend(applied_diags.iter().cloned());
         if !self.one_shot {
             self.applied = Some(Applied {
                 files: loads,
                 manifest: manifest_stamp,
+                parsed,
                 sources: Arc::clone(&sources),
                 diags: applied_diags,
             });
         }
         Ok(sources)
+    }
+
+    /// Reads and splits the source files not cached with the same stamp.
+    fn source_files(
+        &self,
+        files: &[(PathBuf, String)],
+        cached: &HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
+    ) -> Result<Vec<(PathBuf, Stamp, Arc<SourceLoad>)>> {
+        files
+            .par_iter()
+            .map(|(path, rel)| {
+                let (stamp, load) = Self::get(cached, path, |bytes| {
+                    Ok(match Source::from_bytes(rel, &bytes) {
+                        Ok(s) => (s, None),
+                        // Keep the source (lossily) so its citations do not cascade into E001s.
+                        Err(d) => {
+                            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                            (
+                                Source::from_bytes(rel, lossy.as_bytes())
+                                    .expect("lossy text is UTF-8"),
+                                Some(d),
+                            )
+                        }
+                    })
+                })?;
+                Ok((path.clone(), stamp, load))
+            })
+            .collect()
     }
 
     fn pages(
@@ -340,6 +364,14 @@ impl Cache {
             lock,
         })
     }
+}
+
+/// Reads and parses the manifest; `stamp` is `None` when there is none.
+fn manifest(path: &Path, stamp: Option<Stamp>) -> Result<ManifestLoad> {
+    if stamp.is_none() {
+        return Ok(Ok(None));
+    }
+    Ok(Manifest::parse(read_to_string(path)?).map(Some))
 }
 
 fn roster(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Roster>> {
