@@ -13,6 +13,7 @@
 //! offsets into the string given, so callers can shift them into the file.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {
@@ -21,8 +22,9 @@ pub struct Citation {
     pub first: u32,
     pub last: u32,
     pub lines_span: Range<usize>,
-    /// The quote as written (escapes resolved), if any.
-    pub quote: Option<String>,
+    /// The quote as written (escapes resolved), if any; shared with the
+    /// verified reference.
+    pub quote: Option<Arc<str>>,
     pub quote_span: Option<Range<usize>>,
 }
 
@@ -245,7 +247,7 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
             cur.error(quote_start..cur.pos, "the quote is empty"),
         ));
     }
-    citation.quote = Some(quote);
+    citation.quote = Some(quote.into());
     citation.quote_span = Some(quote_start..cur.pos);
     Ok(citation)
 }

@@ -40,7 +40,9 @@ pub struct Ref {
     pub source: usize,
     pub first: usize,
     pub last: usize,
-    pub quote: Option<String>,
+    /// The quote as the page wrote it (shared with its citation), or the
+    /// spelling a roster cite found.
+    pub quote: Option<Arc<str>>,
     /// Char range in the source text (after the BOM) of the matched quote.
     pub matched: Option<Range<usize>>,
 }
@@ -111,7 +113,7 @@ struct Cited<'a> {
     key: &'a str,
     first: u32,
     last: u32,
-    quote: Option<&'a str>,
+    quote: Option<&'a Arc<str>>,
     key_span: Range<usize>,
     lines_span: Range<usize>,
     quote_span: Option<Range<usize>>,
@@ -123,7 +125,7 @@ impl<'a> From<&'a Citation> for Cited<'a> {
             key: &c.key,
             first: c.first,
             last: c.last,
-            quote: c.quote.as_deref(),
+            quote: c.quote.as_ref(),
             key_span: c.key_span.clone(),
             lines_span: c.lines_span.clone(),
             quote_span: c.quote_span.clone(),
@@ -205,7 +207,7 @@ impl Verifier<'_> {
             source: i,
             first,
             last,
-            quote: c.quote.map(str::to_string),
+            quote: c.quote.cloned(),
             matched: None,
         };
         let Some(quote) = c.quote else {
@@ -466,7 +468,7 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                             source: i,
                             first,
                             last,
-                            quote: Some(spelling.clone()),
+                            quote: Some(spelling.as_str().into()),
                             matched: Some(range),
                         },
                         spelling,
@@ -710,7 +712,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
     let t = crate::Mark::now();
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
-    let mut claims = Vec::new();
+    let mut claims = Vec::with_capacity(pages.iter().map(|(p, _)| p.body.groups.len()).sum());
     let mut out_pages = Vec::with_capacity(pages.len());
     // What cites each source line, as (line, back-link) pairs in reading
     // order; grouped by line below, one source per task.
