@@ -167,6 +167,9 @@ impl Cache {
         for path in paths {
             self.pages.remove(path);
             self.sources.remove(path);
+            if path.ends_with(source::MANIFEST) {
+                self.applied = None;
+            }
         }
     }
 

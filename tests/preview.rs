@@ -201,31 +201,39 @@ fn an_edit_re_reads_only_the_files_it_changed() {
     assert_matches_full_build(&preview, &root, "after a source edit");
 }
 
+/// Rewrites the line of `path` that starts with `prefix` in upper case,
+/// keeping the file's length and mtime: only the watcher can tell it changed.
+fn edit_keeping_length_and_mtime(path: &Path, prefix: &str) {
+    let modified = fs::metadata(path).unwrap().modified().unwrap();
+    let text = fs::read_to_string(path).unwrap();
+    let line = text.lines().find(|l| l.starts_with(prefix)).unwrap();
+    let upper = format!("{prefix}{}", line[prefix.len()..].to_uppercase());
+    assert_ne!(upper, line);
+    assert_eq!(upper.len(), line.len());
+    fs::write(path, text.replace(line, &upper)).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+}
+
 #[test]
 fn an_edit_that_keeps_length_and_mtime_is_seen_when_the_watcher_names_it() {
     let (_dir, root) = fixture_copy();
     let mut preview = Preview::new(Options::new(&root));
     preview.rebuild(&[]).unwrap();
-    let path = root.join("content/x/b.md");
-    let modified = fs::metadata(&path).unwrap().modified().unwrap();
-    let text = fs::read_to_string(&path).unwrap();
-    let title = text
-        .lines()
-        .find(|l| l.starts_with("title"))
-        .unwrap()
-        .to_string();
-    let same_length: String = title.to_uppercase().replace("TITLE", "title");
-    assert_ne!(same_length, title);
-    assert_eq!(same_length.len(), title.len());
-    fs::write(&path, text.replace(&title, &same_length)).unwrap();
-    fs::File::options()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(modified)
-        .unwrap();
-    preview.rebuild(std::slice::from_ref(&path)).unwrap();
-    assert_matches_full_build(&preview, &root, "after a same-size edit");
+    let page = root.join("content/x/b.md");
+    edit_keeping_length_and_mtime(&page, "title");
+    preview.rebuild(std::slice::from_ref(&page)).unwrap();
+    assert_matches_full_build(&preview, &root, "after a same-size page edit");
+
+    // The parsed manifest is kept between rebuilds too.
+    let manifest = root.join("sources/sources.toml");
+    edit_keeping_length_and_mtime(&manifest, "title");
+    preview.rebuild(std::slice::from_ref(&manifest)).unwrap();
+    assert_matches_full_build(&preview, &root, "after a same-size manifest edit");
 }
 
 #[test]
