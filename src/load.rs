@@ -192,7 +192,6 @@ impl Cache {
     fn sources(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Arc<Vec<Source>>> {
         let dir = root.join("sources");
         let files = files_with_ext(&dir, "txt")?;
-        let cached = &self.sources;
         let manifest_path = root.join(source::MANIFEST);
         let manifest_stamp = Stamp::now(&manifest_path);
         let kept_manifest = self
@@ -203,7 +202,7 @@ impl Cache {
         // The manifest is parsed while the files are read: on a large site
         // it is a long file, and its parse would otherwise run alone.
         let (loaded, parsed) = rayon::join(
-            || self.source_files(&files, cached),
+            || self.source_files(&files),
             || match kept_manifest {
                 Some(parsed) => Ok(parsed),
                 None => manifest(&manifest_path, manifest_stamp).map(Arc::new),
@@ -269,12 +268,11 @@ impl Cache {
     fn source_files(
         &self,
         files: &[(PathBuf, String)],
-        cached: &HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
     ) -> Result<Vec<(PathBuf, Stamp, Arc<SourceLoad>)>> {
         files
             .par_iter()
             .map(|(path, rel)| {
-                let (stamp, load) = Self::get(cached, path, |bytes| {
+                let (stamp, load) = Self::get(&self.sources, path, |bytes| {
                     Ok(match Source::from_bytes(rel, &bytes) {
                         Ok(s) => (s, None),
                         // Keep the source (lossily) so its citations do not cascade into E001s.

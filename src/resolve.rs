@@ -222,10 +222,13 @@ impl Verifier<'_> {
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
         let what = lines_phrase(first, last);
+        // Read once for the excerpt and the fix: a one-shot build reads the
+        // page file again here.
+        let text = text.get();
         let d = Diagnostic::at(
             "E003",
             file,
-            &text.get(),
+            &text,
             span,
             format!("quote not found in {} {what}", s.id),
         );
@@ -251,7 +254,7 @@ impl Verifier<'_> {
                     lines.join(", ")
                 ));
                 Err(if found.len() == 1 {
-                    d.with_fix(relines(c, file, text, &lines[0]))
+                    d.with_fix(relines(c, file, &text, &lines[0]))
                 } else {
                     d
                 })
@@ -271,10 +274,11 @@ impl Verifier<'_> {
             return Ok(());
         }
         let what = lines_phrase(first, last);
+        let text = text.get();
         let d = Diagnostic::at(
             "E014",
             file,
-            &text.get(),
+            &text,
             c.lines_span.clone(),
             format!("{} {what} changed since citations.lock was written", s.id),
         );
@@ -287,7 +291,7 @@ impl Verifier<'_> {
             [to] => {
                 let new = lines_text(*to, to + last - first);
                 d.with_help(format!("the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
-                    .with_fix(relines(c, file, text, &new))
+                    .with_fix(relines(c, file, &text, &new))
             }
             many => {
                 let at: Vec<String> = many.iter().map(usize::to_string).collect();
@@ -301,7 +305,7 @@ impl Verifier<'_> {
 }
 
 /// The fix that points a citation at other lines.
-fn relines(c: &Cited, file: &str, text: &PageText, new: &str) -> Fix {
+fn relines(c: &Cited, file: &str, text: &str, new: &str) -> Fix {
     Fix {
         file: file.to_string(),
         key: c.key.to_string(),
@@ -309,7 +313,6 @@ fn relines(c: &Cited, file: &str, text: &PageText, new: &str) -> Fix {
         // A text read again may have changed: `check --fix` then refuses
         // the fix, as it refuses any fix whose text moved.
         old: text
-            .get()
             .get(c.lines_span.clone())
             .unwrap_or_default()
             .to_string(),
