@@ -270,11 +270,11 @@ fn main() -> ExitCode {
             drafts,
         } => {
             match explainer::serve::run(explainer::serve::ServeOptions {
-                root,
                 drafts,
                 port,
                 interface,
                 open,
+                ..explainer::serve::ServeOptions::new(root)
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => finish("", Err(Failure::Io(e))),

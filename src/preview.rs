@@ -136,6 +136,12 @@ impl Preview {
         }
     }
 
+    /// Forgets everything: the next rebuild reads, verifies and renders the
+    /// whole site again (after a rebuild that panicked half way).
+    pub fn reset(&mut self) {
+        *self = Preview::new(self.opts.clone());
+    }
+
     /// The last good build.
     pub fn current(&self) -> Option<Arc<Generation>> {
         self.current.clone()

@@ -321,3 +321,139 @@ fn bug_22_new_page_title_is_always_a_valid_toml_string() {
 fn text_of(html: &scraper::Html, css: &str) -> String {
     text(one(html, css))
 }
+
+// ---------------------------------------------------------------------------------------------
+// serve
+
+/// The threads of this process.
+fn threads() -> usize {
+    let status = fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// A raw HTTP/1.1 GET that closes the connection after the response.
+fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn bug_26_serve_bounds_its_threads_and_closes_idle_connections() {
+    use std::io::{ErrorKind, Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Duration, Instant};
+    let site = minimal_site(&[]);
+    let before = threads();
+    let opts = explainer::serve::ServeOptions {
+        port: 0,
+        idle_timeout: Duration::from_secs(2),
+        ..explainer::serve::ServeOptions::new(site.root())
+    };
+    let server = explainer::serve::start(opts).unwrap();
+    let addr = server.addr;
+    let started = threads();
+    // 500 idle connections, a few of them with half a request.
+    let mut idle: Vec<TcpStream> = (0..500)
+        .map(|_| TcpStream::connect(addr).unwrap())
+        .collect();
+    for s in idle.iter_mut().step_by(50) {
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let during = threads();
+    assert!(
+        during <= started + 8 && started <= before + 16,
+        "threads: {before} before, {started} serving, {during} with 500 connections"
+    );
+    // A normal request is answered at once while they are open.
+    let asked = Instant::now();
+    let (code, home) = http_get(addr, "/");
+    assert_eq!(code, 200);
+    assert!(home.contains("harbour"), "{home}");
+    assert!(asked.elapsed() < Duration::from_secs(2));
+    // Keep-alive: two requests on one connection.
+    let mut kept = TcpStream::connect(addr).unwrap();
+    kept.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        kept,
+        "GET /__explainer/status HTTP/1.1\r\nHost: x\r\n\r\nHEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut both = String::new();
+    kept.read_to_string(&mut both).unwrap();
+    assert_eq!(both.matches("HTTP/1.1 200 OK").count(), 2, "{both}");
+    assert!(both.ends_with("\r\n\r\n"), "HEAD has no body: {both}");
+    // Every idle connection is closed after the timeout.
+    for (i, s) in idle.iter_mut().enumerate() {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut buf = [0u8; 64];
+        match s.read(&mut buf) {
+            Ok(0) => {}
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("connection {i} still open after the idle timeout: {e}"),
+        }
+    }
+    assert!(threads() <= started + 8);
+    drop(server);
+}
+
+#[test]
+fn bug_27_serving_beyond_loopback_warns() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let site = minimal_site(&[]);
+    for (interface, warns) in [("0.0.0.0", true), ("127.0.0.1", false)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_explainer"))
+            .args(["serve", "--port", "0", "--interface", interface, "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("serving http://"), "{line}");
+        // stderr up to the address line is complete: read what it holds.
+        let _ = child.kill();
+        let _ = child.wait();
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert_eq!(
+            err.contains("warning") && err.contains("reachable from the network"),
+            warns,
+            "{interface}: {err}"
+        );
+    }
+}
