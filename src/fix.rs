@@ -324,6 +324,8 @@ pub fn apply(root: &Path, diags: &[Diagnostic], dry_run: bool) -> Result<Vec<App
     let mut applied = Vec::new();
     let mut writes = Vec::new();
     for (file, fixes) in by_file {
+        // Never read or write through a symbolic link, out of the site.
+        crate::scaffold::no_links(root, file)?;
         let path = root.join(file);
         let text =
             fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -434,6 +436,29 @@ mod tests {
             rewrite_toml(text, &[&f]).unwrap(),
             (text.replace("a:3", "a:5"), vec!["3".to_string()])
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fixes_never_write_through_a_symbolic_link() {
+        let site = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("d.toml");
+        fs::write(&target, "cite = [\"a:3\"]\n").unwrap();
+        fs::create_dir(site.path().join("content")).unwrap();
+        std::os::unix::fs::symlink(&target, site.path().join("content/delegations.toml")).unwrap();
+        let text = fs::read_to_string(&target).unwrap();
+        let at = text.find("a:3").unwrap();
+        let d = Diagnostic::file("E008", "content/delegations.toml", "x").with_fix(Fix {
+            file: "content/delegations.toml".into(),
+            key: "a".into(),
+            span: at + 1..at + 3,
+            old: ":3".into(),
+            new: "5".into(),
+        });
+        let e = apply(site.path(), &[d], false).unwrap_err().to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), text);
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn suggest_id(stem: &str) -> String {
 /// Refuses `rel` (below `root`, `/`-separated) when it or a folder on the
 /// way to it is a symbolic link: nothing is read or written through one, so
 /// nothing leaves the site, not even through a dangling link.
-fn no_links(root: &Path, rel: &str) -> Result<()> {
+pub(crate) fn no_links(root: &Path, rel: &str) -> Result<()> {
     let mut at = root.to_path_buf();
     let mut shown = Vec::new();
     for part in rel.split('/') {
