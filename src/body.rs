@@ -7,7 +7,7 @@
 //! is a few kilobytes of HTML per page, split only where a shortcode needs
 //! site-wide data (rosters, claims) at render time.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -109,14 +109,24 @@ pub fn number_notes(pieces: &[Piece], groups: usize) -> (Vec<Note>, Vec<usize>) 
 }
 
 /// Unique heading ids; never one of the ids the templates and notes use.
-struct Ids(BTreeSet<String>);
+/// The next suffix to try is kept per base id, so that n equal headings
+/// take linear time, not n² tries; the ids are those of trying `base`,
+/// `base-2`, `base-3`, … in turn (taken ids are never freed, so every
+/// suffix below the counter is taken).
+struct Ids {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
 
 impl Ids {
     fn new() -> Self {
-        Ids(["main", "toc-h", "notes-h"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect())
+        Ids {
+            taken: ["main", "toc-h", "notes-h"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            next: HashMap::new(),
+        }
     }
 
     fn claim(&mut self, text: &str) -> String {
@@ -130,13 +140,19 @@ impl Ids {
         if base.is_empty() || reserved(&base) {
             base = format!("section-{base}").trim_end_matches('-').to_string();
         }
-        let mut id = base.clone();
-        let mut k = 2;
-        while !self.0.insert(id.clone()) {
-            id = format!("{base}-{k}");
+        let mut k = self.next.get(&base).copied().unwrap_or(1);
+        loop {
+            let id = if k == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{k}")
+            };
             k += 1;
+            if self.taken.insert(id.clone()) {
+                self.next.insert(base, k);
+                return id;
+            }
         }
-        id
     }
 }
 
@@ -356,6 +372,20 @@ mod tests {
         assert_eq!(ids.claim("N 3"), "section-n-3");
         assert_eq!(ids.claim("Notes"), "notes");
         assert_eq!(ids.claim(""), "section");
+    }
+
+    #[test]
+    fn bug_24_heading_ids_skip_taken_suffixes_like_one_at_a_time() {
+        let mut ids = Ids::new();
+        let got: Vec<String> = ["Same 2", "Same", "Same", "Same", "Same 3", "Same"]
+            .iter()
+            .map(|t| ids.claim(t))
+            .collect();
+        assert_eq!(got, ["same-2", "same", "same-3", "same-4", "same-3-2", "same-5"]);
+        let mut ids = Ids::new();
+        let many: Vec<String> = (0..20_000).map(|_| ids.claim("Same")).collect();
+        assert_eq!(many[0], "same");
+        assert_eq!(many[19_999], "same-20000");
     }
 
     #[test]
