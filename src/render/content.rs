@@ -279,10 +279,7 @@ pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
     let url = &site.pages[c.page].page.url;
     format!(
         "{root}{}index.html#r-{}",
-        url.split('/')
-            .map(encode_segment)
-            .collect::<Vec<_>>()
-            .join("/"),
+        super::encode_path(url),
         c.note
     )
 }
