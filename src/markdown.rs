@@ -58,6 +58,8 @@ pub struct Pieces {
     /// Editorial footnote definitions by label.
     pub footnotes: BTreeMap<String, Vec<Piece>>,
     pub errors: Vec<Diagnostic>,
+    /// Nested deeper than [`MAX_NESTING`] (warned with W005): not minified.
+    pub deep: bool,
 }
 
 /// A parsed page body: its citation groups, its HTML, its syntax errors.
@@ -65,8 +67,19 @@ pub struct Pieces {
 pub struct Body {
     pub groups: Vec<CiteGroup>,
     pub html: crate::body::Html,
+    /// Errors, and warnings (W005).
     pub errors: Vec<Diagnostic>,
+    /// Nested deeper than [`MAX_NESTING`]: the page is not minified.
+    pub deep: bool,
 }
+
+/// The deepest nesting of elements (block quotes, lists, emphasis, HTML
+/// tags) a page is minified with. The minifier recurses once per element
+/// and overflowed its stack at a few thousand (3,000 `>`, 5,000 `*`); a
+/// page nested deeper is written as rendered, with a warning (W005).
+/// `write::minify_html` refuses anything deeper than `MINIFY_DEPTH`, above
+/// this and a template's own nesting.
+pub const MAX_NESTING: usize = 200;
 
 struct Builder<'t> {
     file: &'t str,
@@ -454,6 +467,7 @@ pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
         groups: p.groups,
         html,
         errors: p.errors,
+        deep: p.deep,
     }
 }
 
@@ -594,8 +608,29 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
         in_code: false,
     };
     let parser = Parser::new_ext(&seen[body_at..], options()).into_offset_iter();
+    // Open elements: Markdown's, and those of the HTML written in it.
+    let (mut tags, mut html_tags, mut deepest) = (0usize, 0usize, 0usize);
+    let mut too_deep: Option<usize> = None;
     for (event, range) in parser {
         let range = range.start + body_at..range.end + body_at;
+        let now = match &event {
+            Event::Start(_) => {
+                tags += 1;
+                tags + html_tags
+            }
+            Event::End(_) => {
+                tags = tags.saturating_sub(1);
+                0
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                tags + crate::body::tag_depth(h.as_bytes(), &mut html_tags)
+            }
+            _ => 0,
+        };
+        deepest = deepest.max(now);
+        if now > MAX_NESTING && too_deep.is_none() {
+            too_deep = Some(range.start);
+        }
         match &event {
             Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => b.saw.code.push(range.clone()),
             Event::Html(_) | Event::InlineHtml(_) => b.saw.html.push(range.clone()),
@@ -663,6 +698,21 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
         }
     }
     b.flush_run();
+    if let Some(at) = too_deep {
+        b.body.deep = true;
+        b.body.errors.push(
+            Diagnostic::at(
+                "W005",
+                file,
+                text,
+                at..at + 1,
+                format!("elements nest deeper than {MAX_NESTING} here ({deepest} at the deepest); the page is written without minifying"),
+            )
+            .with_help(format!(
+                "the minifier follows at most {MAX_NESTING} nested elements (quotes, lists, emphasis, HTML); nest less"
+            )),
+        );
+    }
     (b.body, b.saw)
 }
 

@@ -245,10 +245,26 @@ mod tests {
 
     #[test]
     fn bug_12_urls_of_generated_files_clash() {
-        for url in ["404.html/", "index.html/", "x/index.html/", "static/", "static/a.css/", "sitemap.xml/", "annotations.jsonld/", ".explainer-output/"] {
+        for url in [
+            "404.html/",
+            "index.html/",
+            "x/index.html/",
+            "static/",
+            "static/a.css/",
+            "sitemap.xml/",
+            "annotations.jsonld/",
+            ".explainer-output/",
+        ] {
             assert!(generated_clash(url).is_some(), "{url}");
         }
-        for url in ["", "a/", "x/404.html/", "statics/", "x/static/", "index.htm/"] {
+        for url in [
+            "",
+            "a/",
+            "x/404.html/",
+            "statics/",
+            "x/static/",
+            "index.htm/",
+        ] {
             assert_eq!(generated_clash(url), None, "{url}");
         }
         let text = "+++\ntitle = \"slug = x\"\n  slug = \"404.html\"\n+++\n";

@@ -13,7 +13,8 @@ fn page(body: &str) -> String {
 }
 
 /// A source whose lines 1 and 2 hold what the tests quote.
-const SOURCE: &str = "Alice says hello to everyone.\nAlice and Bob agreed.\nShe says ``hello to all.\n";
+const SOURCE: &str =
+    "Alice says hello to everyone.\nAlice and Bob agreed.\nShe says ``hello to all.\n";
 
 fn site_with(body: &str) -> Site {
     minimal_site(&[("sources/a.txt", SOURCE), (PAGE, &page(body))])
@@ -141,7 +142,10 @@ fn bug_11_groups_in_emphasis_render_their_marker_inside_it() {
     site.replace(PAGE, "\"Alice*\"", "\"Alice\"");
     let (html, raw) = built_home(&site);
     assert_eq!(select(&html, ".prose sup.note-ref").len(), 4, "{raw}");
-    assert_eq!(squash(&text(select(&html, ".prose p em")[0])), "Alice spoke1");
+    assert_eq!(
+        squash(&text(select(&html, ".prose p em")[0])),
+        "Alice spoke1"
+    );
     assert_eq!(select(&html, ".prose p em sup.note-ref").len(), 2, "{raw}");
     assert_eq!(
         select(&html, ".prose p strong sup.note-ref").len(),
@@ -163,7 +167,13 @@ fn bug_11_groups_in_links_put_the_marker_after_the_link() {
     let link = one(&html, ".prose p a[href='https://example.org']");
     assert_eq!(text(link), "the statement here");
     assert_eq!(select(&html, ".prose p sup.note-ref").len(), 3, "{raw}");
-    assert_eq!(text(one(&html, ".prose p a[href='x/index.html'], .prose p a[href='x/']")), "another one");
+    assert_eq!(
+        text(one(
+            &html,
+            ".prose p a[href='x/index.html'], .prose p a[href='x/']"
+        )),
+        "another one"
+    );
     let img = one(&html, ".prose p img");
     assert_eq!(attr(img, "alt"), "pic");
     let p = squash(&text(one(&html, ".prose p")));
@@ -252,26 +262,46 @@ fn bug_12_pages_named_like_generated_files_are_e007() {
 
 #[test]
 fn bug_17_deep_nesting_builds_and_warns() {
+    // Each case and where it first nests deeper than the limit (line, column).
     let cases = [
-        format!("{} deep [@alpha:1]\n", "> ".repeat(3000)),
-        format!("{}deep [@alpha:1]{}\n", "*".repeat(5000), "*".repeat(5000)),
-        format!("{}deep [@alpha:1]\n", "- ".repeat(3000)),
-        format!("<div>\n{}deep\n\n[@alpha:1]\n", "<div>".repeat(5000)),
-        format!("Deep {} [@alpha:1]\n", "<span>".repeat(5000)),
-        format!(
-            "Deep {}x{} [@alpha:1]\n",
-            "[".repeat(5000),
-            "]".repeat(5000)
+        (
+            format!("{} deep [@alpha:1]\n", "> ".repeat(3000)),
+            Some((5, 401)),
+        ),
+        (
+            format!("{}deep [@alpha:1]{}\n", "*".repeat(5000), "*".repeat(5000)),
+            Some((5, 399)),
+        ),
+        (
+            format!("{}deep [@alpha:1]\n", "- ".repeat(3000)),
+            Some((5, 201)),
+        ),
+        (
+            format!("<div>\n{}deep\n\n[@alpha:1]\n", "<div>".repeat(5000)),
+            Some((6, 1)),
+        ),
+        (
+            format!("Deep {} [@alpha:1]\n", "<span>".repeat(5000)),
+            Some((5, 1200)),
+        ),
+        (
+            format!(
+                "Deep {}x{} [@alpha:1]\n",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+            None,
         ),
     ];
-    for (i, body) in cases.iter().enumerate() {
+    for (i, (body, warned)) in cases.iter().enumerate() {
         let site = site_with(body);
         let out = site.root().join("out");
         let r = site.run_build(&out);
         assert_eq!(r.code, 0, "case {i}: {}", r.stderr);
         assert!(out.join("index.html").is_file(), "case {i}");
-        if i < 5 {
-            r.assert_reports("W005", PAGE, 5, 1);
+        match warned {
+            Some((line, column)) => r.assert_reports("W005", PAGE, *line, *column),
+            None => assert!(!r.stderr.contains("W005"), "case {i}: {}", r.stderr),
         }
         let r = site.run_check();
         assert_eq!(r.code, 0, "case {i}: {}", r.stderr);
@@ -282,11 +312,43 @@ fn bug_17_deep_nesting_builds_and_warns() {
 fn bug_17_the_warning_names_where_the_nesting_gets_too_deep() {
     let site = site_with(&format!("Fine [@alpha:1].\n\n{}deep\n", "> ".repeat(3000)));
     let warnings = site.warnings();
-    let d = find_diag(&warnings, "W005", PAGE, 7, 1);
+    let d = find_diag(&warnings, "W005", PAGE, 7, 401);
     assert!(!d.is_error());
-    // A page nested a few levels is minified as before and has no warning.
+    // The page is written as rendered; a page nested a few levels is minified, unwarned.
+    let out = site.root().join("out");
+    succeeded(site.build(&out));
+    assert!(std::fs::read_to_string(out.join("index.html"))
+        .unwrap()
+        .starts_with("<!DOCTYPE html>\n"));
     let site = site_with("> > > Fine [@alpha:1].\n");
     assert!(site.warnings().iter().all(|d| d.code != "W005"));
+    succeeded(site.build(&out));
+    assert!(!std::fs::read_to_string(out.join("index.html"))
+        .unwrap()
+        .contains("\n\n"));
+}
+
+#[test]
+fn bug_17_the_minifier_returns_what_it_cannot_follow_as_it_is() {
+    // On a thread with a rayon worker's stack: any HTML (a source note, a theme) is safe.
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let deep = format!(
+                "<!DOCTYPE html>\n<html><body>{}x</body></html>\n",
+                "<div>".repeat(5000)
+            );
+            assert_eq!(
+                explainer::write::minify_html(deep.as_bytes()),
+                deep.as_bytes()
+            );
+            let shallow =
+                "<!DOCTYPE html>\n<html>\n<body>\n<div>  <p>x</p>\n</div></body></html>\n";
+            assert!(explainer::write::minify_html(shallow.as_bytes()).len() < shallow.len());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -514,7 +514,9 @@ impl Plan {
                 vec![meta::sitemap(&base, &self.pages(site, theme))]
             }
         };
-        Ok(if self.minify {
+        // A page nested too deep for the minifier was warned of (W005).
+        let deep = matches!(job, Job::Page(i) if site.pages[i].page.body.deep);
+        Ok(if self.minify && !deep {
             files
                 .into_iter()
                 .map(|(path, bytes)| {
