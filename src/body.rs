@@ -93,6 +93,13 @@ pub fn tag_depth(html: &[u8], depth: &mut usize) -> usize {
         i = at;
         match html.get(at) {
             Some(b'/') => *depth = depth.saturating_sub(1),
+            Some(b'!') if html[at..].starts_with(b"!--") => {
+                // A comment holds no elements.
+                i = html[at..]
+                    .windows(3)
+                    .position(|w| w == b"-->")
+                    .map_or(html.len(), |p| at + p + 3);
+            }
             Some(c) if c.is_ascii_alphabetic() => {
                 let name_len = html[at..]
                     .iter()

@@ -111,8 +111,8 @@ struct Builder<'t> {
 /// What one pass over the events saw of code and citation groups.
 #[derive(Default)]
 struct Saw {
-    /// Code spans and code blocks (file offsets, in order): nothing in them
-    /// is a citation.
+    /// Code spans, code blocks and HTML comments (file offsets, in order):
+    /// nothing in them is a citation.
     code: Vec<Range<usize>>,
     /// Inline HTML and HTML blocks, to say why a group was not read.
     html: Vec<Range<usize>>,
@@ -524,8 +524,8 @@ pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
 const MASK_ROUNDS: usize = 3;
 
 /// Every citation group in the raw body, as (start, span; `None` when
-/// malformed), skipping those in the parser's code spans and blocks, unless
-/// the code span itself was opened inside an earlier group.
+/// malformed), skipping those in the parser's code spans, code blocks and
+/// HTML comments, unless the span itself was opened inside an earlier group.
 fn scan(text: &str, body_at: usize, code: &[Range<usize>]) -> Vec<(usize, Option<Range<usize>>)> {
     let body = &text[body_at..];
     let mut found: Vec<(usize, Option<Range<usize>>)> = Vec::new();
@@ -591,6 +591,37 @@ fn hidden_group(file: &str, text: &str, at: usize, html: &[Range<usize>]) -> Dia
     )
 }
 
+/// Adds the HTML comments of the HTML at `range` of `seen` to `out`; a
+/// comment of an HTML block may span several events (`open`).
+fn comments(
+    seen: &str,
+    range: Range<usize>,
+    open: &mut Option<usize>,
+    out: &mut Vec<Range<usize>>,
+) {
+    let html = &seen[range.clone()];
+    let mut k = 0;
+    loop {
+        match *open {
+            Some(start) => match html[k..].find("-->") {
+                Some(p) => {
+                    out.push(start..range.start + k + p + 3);
+                    *open = None;
+                    k += p + 3;
+                }
+                None => return,
+            },
+            None => match html[k..].find("<!--") {
+                Some(p) => {
+                    *open = Some(range.start + k + p);
+                    k += p + 4;
+                }
+                None => return,
+            },
+        }
+    }
+}
+
 /// One pass over the events of `seen` (the text or its masked copy).
 fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
     let mut b = Builder {
@@ -611,6 +642,8 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
     // Open elements: Markdown's, and those of the HTML written in it.
     let (mut tags, mut html_tags, mut deepest) = (0usize, 0usize, 0usize);
     let mut too_deep: Option<usize> = None;
+    // Where an HTML comment open in an earlier HTML event started.
+    let mut comment: Option<usize> = None;
     for (event, range) in parser {
         let range = range.start + body_at..range.end + body_at;
         let now = match &event {
@@ -633,7 +666,10 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
         }
         match &event {
             Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => b.saw.code.push(range.clone()),
-            Event::Html(_) | Event::InlineHtml(_) => b.saw.html.push(range.clone()),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                b.saw.html.push(range.clone());
+                comments(seen, range.clone(), &mut comment, &mut b.saw.code);
+            }
             Event::Start(Tag::HtmlBlock) => b.saw.html.push(range.clone()),
             _ => {}
         }
@@ -698,6 +734,7 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
         }
     }
     b.flush_run();
+    b.saw.code.sort_by_key(|r| r.start);
     if let Some(at) = too_deep {
         b.body.deep = true;
         b.body.errors.push(
