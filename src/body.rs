@@ -7,7 +7,7 @@
 //! is a few kilobytes of HTML per page, split only where a shortcode needs
 //! site-wide data (rosters, claims) at render time.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
@@ -75,6 +75,55 @@ fn marker(note: usize, k: usize) -> String {
     format!("<sup class=\"note-ref\" id=\"{}\"><a href=\"#n-{note}\" aria-label=\"Note {note}\">{note}</a></sup>", ref_id(note, k))
 }
 
+/// HTML void elements: never closed, never nest.
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param",
+];
+
+/// Follows the nesting of the tags of `html`: `depth` is the number of open
+/// elements before and after it; returns the deepest it got. An unclosed
+/// element counts as open, so the count never falls short of a browser's
+/// (or the minifier's) nesting.
+pub fn tag_depth(html: &[u8], depth: &mut usize) -> usize {
+    let mut deepest = *depth;
+    let mut i = 0;
+    while let Some(lt) = html[i..].iter().position(|&b| b == b'<') {
+        let at = i + lt + 1;
+        i = at;
+        match html.get(at) {
+            Some(b'/') => *depth = depth.saturating_sub(1),
+            Some(b'!') if html[at..].starts_with(b"!--") => {
+                // A comment holds no elements.
+                i = html[at..]
+                    .windows(3)
+                    .position(|w| w == b"-->")
+                    .map_or(html.len(), |p| at + p + 3);
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_len = html[at..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(html.len() - at);
+                let name = &html[at..at + name_len];
+                let end = html[at..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(html.len(), |p| at + p);
+                let self_closing = end > at && html[end - 1] == b'/';
+                let void = VOID.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name));
+                if !void && !self_closing {
+                    *depth += 1;
+                    deepest = deepest.max(*depth);
+                }
+                i = end.min(html.len());
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Numbers notes by first reference: each citation group is a note of its
 /// own; an editorial footnote is one note however often it is referenced.
 pub fn number_notes(pieces: &[Piece], groups: usize) -> (Vec<Note>, Vec<usize>) {
@@ -109,14 +158,24 @@ pub fn number_notes(pieces: &[Piece], groups: usize) -> (Vec<Note>, Vec<usize>) 
 }
 
 /// Unique heading ids; never one of the ids the templates and notes use.
-struct Ids(BTreeSet<String>);
+/// The next suffix to try is kept per base id, so that n equal headings
+/// take linear time, not n² tries; the ids are those of trying `base`,
+/// `base-2`, `base-3`, … in turn (taken ids are never freed, so every
+/// suffix below the counter is taken).
+struct Ids {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
 
 impl Ids {
     fn new() -> Self {
-        Ids(["main", "toc-h", "notes-h"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect())
+        Ids {
+            taken: ["main", "toc-h", "notes-h"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            next: HashMap::new(),
+        }
     }
 
     fn claim(&mut self, text: &str) -> String {
@@ -130,13 +189,19 @@ impl Ids {
         if base.is_empty() || reserved(&base) {
             base = format!("section-{base}").trim_end_matches('-').to_string();
         }
-        let mut id = base.clone();
-        let mut k = 2;
-        while !self.0.insert(id.clone()) {
-            id = format!("{base}-{k}");
+        let mut k = self.next.get(&base).copied().unwrap_or(1);
+        loop {
+            let id = if k == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{k}")
+            };
             k += 1;
+            if self.taken.insert(id.clone()) {
+                self.next.insert(base, k);
+                return id;
+            }
         }
-        id
     }
 }
 
@@ -356,6 +421,35 @@ mod tests {
         assert_eq!(ids.claim("N 3"), "section-n-3");
         assert_eq!(ids.claim("Notes"), "notes");
         assert_eq!(ids.claim(""), "section");
+    }
+
+    #[test]
+    fn bug_24_heading_ids_skip_taken_suffixes_like_one_at_a_time() {
+        let mut ids = Ids::new();
+        let got: Vec<String> = ["Same 2", "Same", "Same", "Same", "Same 3", "Same"]
+            .iter()
+            .map(|t| ids.claim(t))
+            .collect();
+        assert_eq!(
+            got,
+            ["same-2", "same", "same-3", "same-4", "same-3-2", "same-5"]
+        );
+        let mut ids = Ids::new();
+        let many: Vec<String> = (0..20_000).map(|_| ids.claim("Same")).collect();
+        assert_eq!(many[0], "same");
+        assert_eq!(many[19_999], "same-20000");
+    }
+
+    #[test]
+    fn bug_17_tag_depth_counts_open_elements() {
+        let mut depth = 0;
+        let html = b"<div><p>a<br>b<img src=x/><span>c</span></p><!-- <x> --><hr></div><ul><li>";
+        assert_eq!(tag_depth(html, &mut depth), 3);
+        assert_eq!(depth, 2);
+        let deep = "<blockquote>".repeat(3000);
+        let mut depth = 1;
+        assert_eq!(tag_depth(deep.as_bytes(), &mut depth), 3001);
+        assert_eq!(tag_depth(b"</a></b></c>", &mut 1), 1);
     }
 
     #[test]

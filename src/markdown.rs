@@ -6,10 +6,10 @@
 //! exact and `\[@` escapes are visible. The result is a list of `Piece`s:
 //! ordinary Markdown events plus placeholders the resolver and renderer fill.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::cite::{self, Group};
 use crate::diagnostic::Diagnostic;
@@ -58,6 +58,8 @@ pub struct Pieces {
     /// Editorial footnote definitions by label.
     pub footnotes: BTreeMap<String, Vec<Piece>>,
     pub errors: Vec<Diagnostic>,
+    /// Nested deeper than [`MAX_NESTING`] (warned with W005): not minified.
+    pub deep: bool,
 }
 
 /// A parsed page body: its citation groups, its HTML, its syntax errors.
@@ -65,13 +67,35 @@ pub struct Pieces {
 pub struct Body {
     pub groups: Vec<CiteGroup>,
     pub html: crate::body::Html,
+    /// Errors, and warnings (W005).
     pub errors: Vec<Diagnostic>,
+    /// Nested deeper than [`MAX_NESTING`]: the page is not minified.
+    pub deep: bool,
 }
+
+/// The deepest nesting of elements (block quotes, lists, emphasis, HTML
+/// tags) a page is minified with. The minifier recurses once per element
+/// and overflowed its stack at a few thousand (3,000 `>`, 5,000 `*`); a
+/// page nested deeper is written as rendered, with a warning (W005).
+/// `write::minify_html` refuses anything deeper than `MINIFY_DEPTH`, above
+/// this and a template's own nesting.
+pub const MAX_NESTING: usize = 200;
 
 struct Builder<'t> {
     file: &'t str,
+    /// The file as written: raw text of groups, diagnostics.
     text: &'t str,
+    /// The text the Markdown parser reads: `text` with the citation groups
+    /// masked (see [`mask`]), or `text` itself.
+    seen: &'t str,
     body: Pieces,
+    /// What this pass saw, to compare with a scan of the raw text.
+    saw: Saw,
+    /// Open links and images (their kinds): a note marker is an `<a>` and
+    /// cannot stand inside a link, nor an image's `alt`.
+    links: Vec<Option<LinkType>>,
+    /// Note markers of the open link, placed right after it.
+    deferred: Vec<Piece>,
     /// Pending run of text events with their file ranges.
     run: Vec<(Event<'t>, Range<usize>)>,
     /// Plain text of the current block since the last citation group.
@@ -82,6 +106,22 @@ struct Builder<'t> {
     skipping_paragraph: bool,
     /// Inside a code block, text is code: no citations, no shortcodes.
     in_code: bool,
+}
+
+/// What one pass over the events saw of code and citation groups.
+#[derive(Default)]
+struct Saw {
+    /// Code spans, code blocks and HTML comments (file offsets, in order):
+    /// nothing in them is a citation.
+    code: Vec<Range<usize>>,
+    /// Inline HTML and HTML blocks, to say why a group was not read.
+    html: Vec<Range<usize>>,
+    /// Groups lifted out of the text, by start: span, and whether the
+    /// parser saw only text in it (no code span, tag, emphasis or HTML
+    /// starting or ending inside it).
+    groups: BTreeMap<usize, (Range<usize>, bool)>,
+    /// Starts of malformed groups reported (E004).
+    malformed: HashSet<usize>,
 }
 
 fn starts_block(tag: &Tag) -> bool {
@@ -110,6 +150,10 @@ fn ends_block(tag: &TagEnd) -> bool {
 
 impl<'t> Builder<'t> {
     fn push(&mut self, piece: Piece) {
+        if !self.links.is_empty() && matches!(piece, Piece::Cite(_) | Piece::FootnoteRef(_)) {
+            self.deferred.push(piece);
+            return;
+        }
         match &mut self.in_footnote {
             Some((_, pieces)) => pieces.push(piece),
             None => self.body.pieces.push(piece),
@@ -133,10 +177,11 @@ impl<'t> Builder<'t> {
         let start = run[0].1.start;
         let end = run[run.len() - 1].1.end;
         let raw = &self.text[start..end];
-        // Nothing inside a code span is a citation.
+        // Nothing inside a code span is a citation; a group in an HTML tag is
+        // not text (the scan of the raw text reports it).
         let code: Vec<Range<usize>> = run
             .iter()
-            .filter(|(e, _)| matches!(e, Event::Code(_)))
+            .filter(|(e, _)| matches!(e, Event::Code(_) | Event::InlineHtml(_)))
             .map(|(_, r)| r.start - start..r.end - start)
             .collect();
         let mut groups: Vec<Group> = Vec::new();
@@ -148,9 +193,22 @@ impl<'t> Builder<'t> {
             match cite::parse_group(raw, at) {
                 Ok(g) => {
                     resume = g.span.end;
-                    groups.push(shift(g, start));
+                    let g = shift(g, start);
+                    // Only text, breaks and whole elements around it: the
+                    // parser read none of the group's own text as Markdown.
+                    let inside = |x: usize| g.span.start < x && x < g.span.end;
+                    let clean = run.iter().all(|(e, r)| match e {
+                        Event::Text(_) | Event::SoftBreak | Event::HardBreak => true,
+                        Event::Start(_) | Event::End(_) => !inside(r.start) && !inside(r.end),
+                        _ => r.end <= g.span.start || r.start >= g.span.end,
+                    });
+                    self.saw
+                        .groups
+                        .insert(g.span.start, (g.span.clone(), clean));
+                    groups.push(g);
                 }
                 Err(e) => {
+                    self.saw.malformed.insert(at + start);
                     let mut d = Diagnostic::at(
                         "E004",
                         self.file,
@@ -173,7 +231,23 @@ impl<'t> Builder<'t> {
         }
         let mut gi = 0;
         for (event, range) in run {
-            let plain = matches!(&event, Event::Text(t) if t.as_ref() == &self.text[range.clone()]);
+            // A tag (emphasis around a group, or inside it) stands at one
+            // point: kept unless the point is inside a group.
+            let point = match &event {
+                Event::Start(_) => Some(range.start),
+                Event::End(_) => Some(range.end),
+                _ => None,
+            };
+            if let Some(at) = point {
+                let in_group = groups
+                    .get(gi)
+                    .is_some_and(|g| g.span.start < at && at < g.span.end);
+                if !in_group {
+                    self.push_event(event);
+                }
+                continue;
+            }
+            let plain = matches!(&event, Event::Text(t) if t.as_ref() == &self.seen[range.clone()]);
             let mut from = range.start;
             loop {
                 match groups.get(gi) {
@@ -223,6 +297,23 @@ impl<'t> Builder<'t> {
             self.body.errors.push(
                 Diagnostic::at("E004", self.file, self.text, group.span.clone(), "citation inside an editorial footnote")
                     .with_help("put the citation in the text the footnote belongs to; a footnote is the editor's own note"),
+            );
+            return;
+        }
+        if self
+            .links
+            .iter()
+            .any(|l| matches!(l, Some(LinkType::Autolink | LinkType::Email)))
+        {
+            self.body.errors.push(
+                Diagnostic::at(
+                    "E004",
+                    self.file,
+                    self.text,
+                    group.span.clone(),
+                    "citation group inside a web address",
+                )
+                .with_help("write the group after the address, in the text"),
             );
             return;
         }
@@ -376,25 +467,212 @@ pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
         groups: p.groups,
         html,
         errors: p.errors,
+        deep: p.deep,
     }
 }
 
 /// The Markdown pass: events with citation groups, footnote references and
 /// shortcodes lifted out.
+///
+/// A citation group's own text is not Markdown: a backtick, `*` or `<` in a
+/// quote must not open a code span, emphasis or a tag (a code span opened in
+/// a quote used to swallow the groups after it, unverified). So the raw text
+/// is scanned for groups (outside the parser's code spans and blocks); when
+/// the parser read any of them as something other than text, the groups are
+/// masked with inert characters of the same length (`mask`) and the page is
+/// parsed again: positions stay those of the file. A group that the parser
+/// still does not hand over as text (in HTML, a link's address or title) is
+/// reported, never dropped: every group of the page is verified, reported,
+/// or inside code.
 pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
+    if !text[body_at..].contains("[@") {
+        return pass(file, text, text, body_at).0;
+    }
+    let mut masked: Vec<Range<usize>> = Vec::new();
+    let mut seen = String::new();
+    for round in 0.. {
+        let (mut pieces, saw) = pass(file, text, if round == 0 { text } else { &seen }, body_at);
+        let found = scan(text, body_at, &saw.code);
+        let spans: Vec<Range<usize>> = found.iter().filter_map(|(_, g)| g.clone()).collect();
+        let settled = if round == 0 {
+            found.iter().all(|(at, g)| match g {
+                Some(span) => saw.groups.get(at) == Some(&(span.clone(), true)),
+                None => saw.malformed.contains(at),
+            })
+        } else {
+            spans == masked || round == MASK_ROUNDS
+        };
+        if settled {
+            for (at, _) in found {
+                if !saw.groups.contains_key(&at) && !saw.malformed.contains(&at) {
+                    pieces.errors.push(hidden_group(file, text, at, &saw.html));
+                }
+            }
+            pieces
+                .errors
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            return pieces;
+        }
+        masked = spans;
+        seen = mask(text, &masked);
+    }
+    unreachable!("the loop returns")
+}
+
+/// Parses with the groups masked at most this many times: masking can only
+/// remove code spans, so the groups found settle at once in practice.
+const MASK_ROUNDS: usize = 3;
+
+/// Every citation group in the raw body, as (start, span; `None` when
+/// malformed), skipping those in the parser's code spans, code blocks and
+/// HTML comments, unless the span itself was opened inside an earlier group.
+fn scan(text: &str, body_at: usize, code: &[Range<usize>]) -> Vec<(usize, Option<Range<usize>>)> {
+    let body = &text[body_at..];
+    let mut found: Vec<(usize, Option<Range<usize>>)> = Vec::new();
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut resume = 0;
+    for at in cite::group_starts(body) {
+        if at < resume {
+            continue;
+        }
+        let file_at = at + body_at;
+        let i = code.partition_point(|r| r.start <= file_at);
+        if let Some(r) = i
+            .checked_sub(1)
+            .map(|i| &code[i])
+            .filter(|r| r.end > file_at)
+        {
+            let j = groups.partition_point(|g| g.start < r.start);
+            let opened_in_group = j > 0 && groups[j - 1].end > r.start;
+            if !opened_in_group {
+                continue;
+            }
+        }
+        match cite::parse_group(body, at) {
+            Ok(g) => {
+                resume = g.span.end;
+                let span = g.span.start + body_at..g.span.end + body_at;
+                groups.push(span.clone());
+                found.push((file_at, Some(span)));
+            }
+            Err(_) => found.push((file_at, None)),
+        }
+    }
+    found
+}
+
+/// `text` with each span replaced, byte for byte, by `%xx…x%` (white space
+/// kept, so lines and indentation stay): no Markdown syntax, the same
+/// punctuation at both ends for emphasis rules, every offset unchanged.
+fn mask(text: &str, spans: &[Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        for b in &mut bytes[span.clone()] {
+            if !b.is_ascii_whitespace() {
+                *b = b'x';
+            }
+        }
+        bytes[span.start] = b'%';
+        bytes[span.end - 1] = b'%';
+    }
+    String::from_utf8(bytes).expect("a group's characters are replaced whole, by ASCII")
+}
+
+/// E004 for a group the parser does not hand over as text.
+fn hidden_group(file: &str, text: &str, at: usize, html: &[Range<usize>]) -> Diagnostic {
+    let in_html = html.iter().any(|r| r.contains(&at));
+    let message = if in_html {
+        "citation group inside HTML is not read as a citation"
+    } else {
+        "citation group is not read as a citation here (a link's address or title, a link reference definition)"
+    };
+    Diagnostic::at("E004", file, text, at..at + 2, message).with_help(
+        "write the group in the text of a paragraph, list item, table cell or heading; write \\[@ if it is not a citation",
+    )
+}
+
+/// Adds the HTML comments of the HTML at `range` of `seen` to `out`; a
+/// comment of an HTML block may span several events (`open`).
+fn comments(
+    seen: &str,
+    range: Range<usize>,
+    open: &mut Option<usize>,
+    out: &mut Vec<Range<usize>>,
+) {
+    let html = &seen[range.clone()];
+    let mut k = 0;
+    loop {
+        match *open {
+            Some(start) => match html[k..].find("-->") {
+                Some(p) => {
+                    out.push(start..range.start + k + p + 3);
+                    *open = None;
+                    k += p + 3;
+                }
+                None => return,
+            },
+            None => match html[k..].find("<!--") {
+                Some(p) => {
+                    *open = Some(range.start + k + p);
+                    k += p + 4;
+                }
+                None => return,
+            },
+        }
+    }
+}
+
+/// One pass over the events of `seen` (the text or its masked copy).
+fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
     let mut b = Builder {
         file,
         text,
+        seen,
         body: Pieces::default(),
+        saw: Saw::default(),
+        links: Vec::new(),
+        deferred: Vec::new(),
         run: Vec::new(),
         claim: String::new(),
         in_footnote: None,
         skipping_paragraph: false,
         in_code: false,
     };
-    let parser = Parser::new_ext(&text[body_at..], options()).into_offset_iter();
+    let parser = Parser::new_ext(&seen[body_at..], options()).into_offset_iter();
+    // Open elements: Markdown's, and those of the HTML written in it.
+    let (mut tags, mut html_tags, mut deepest) = (0usize, 0usize, 0usize);
+    let mut too_deep: Option<usize> = None;
+    // Where an HTML comment open in an earlier HTML event started.
+    let mut comment: Option<usize> = None;
     for (event, range) in parser {
         let range = range.start + body_at..range.end + body_at;
+        let now = match &event {
+            Event::Start(_) => {
+                tags += 1;
+                tags + html_tags
+            }
+            Event::End(_) => {
+                tags = tags.saturating_sub(1);
+                0
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                tags + crate::body::tag_depth(h.as_bytes(), &mut html_tags)
+            }
+            _ => 0,
+        };
+        deepest = deepest.max(now);
+        if now > MAX_NESTING && too_deep.is_none() {
+            too_deep = Some(range.start);
+        }
+        match &event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => b.saw.code.push(range.clone()),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                b.saw.html.push(range.clone());
+                comments(seen, range.clone(), &mut comment, &mut b.saw.code);
+            }
+            Event::Start(Tag::HtmlBlock) => b.saw.html.push(range.clone()),
+            _ => {}
+        }
         if b.skipping_paragraph {
             if matches!(event, Event::End(TagEnd::Paragraph)) {
                 b.skipping_paragraph = false;
@@ -430,6 +708,11 @@ pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
                 if starts_block(&tag) {
                     b.claim.clear();
                 }
+                match &tag {
+                    Tag::Link { link_type, .. } => b.links.push(Some(*link_type)),
+                    Tag::Image { .. } => b.links.push(None),
+                    _ => {}
+                }
                 b.push_event(Event::Start(tag));
             }
             Event::End(tag) => {
@@ -437,12 +720,37 @@ pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
                     b.claim.clear();
                 }
                 b.push_event(Event::End(tag));
+                if matches!(tag, TagEnd::Link | TagEnd::Image) {
+                    b.links.pop();
+                    if b.links.is_empty() {
+                        // The markers of groups in a link, right after it.
+                        for piece in std::mem::take(&mut b.deferred) {
+                            b.push(piece);
+                        }
+                    }
+                }
             }
             other => b.push_event(other),
         }
     }
     b.flush_run();
-    b.body
+    b.saw.code.sort_by_key(|r| r.start);
+    if let Some(at) = too_deep {
+        b.body.deep = true;
+        b.body.errors.push(
+            Diagnostic::at(
+                "W005",
+                file,
+                text,
+                at..at + 1,
+                format!("elements nest deeper than {MAX_NESTING} here ({deepest} at the deepest); the page is written without minifying"),
+            )
+            .with_help(format!(
+                "the minifier follows at most {MAX_NESTING} nested elements (quotes, lists, emphasis, HTML); nest less"
+            )),
+        );
+    }
+    (b.body, b.saw)
 }
 
 #[cfg(test)]

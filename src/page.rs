@@ -115,6 +115,47 @@ fn slug_problem(slug: &str) -> Option<(&'static str, &'static str)> {
     (!ok).then_some(("E005", "a slug is letters, digits, `-`, `_` and `.`"))
 }
 
+/// Files the build writes at the top of the output, besides the pages.
+const GENERATED_FILES: [&str; 5] = [
+    "404.html",
+    "annotations.jsonld",
+    "sitemap.xml",
+    crate::write::MARKER,
+    "index.html",
+];
+
+/// Why a page at URL path `url` (`x/b/`) would overwrite a file the build
+/// writes: its `index.html` would be written inside (or over) a generated
+/// file, or in the theme's `static/` folder. `sources/`, `claims/` and
+/// `delegations/` are checked with the other page URLs (resolve).
+fn generated_clash(url: &str) -> Option<String> {
+    let first = url.split('/').next().unwrap_or_default();
+    if let Some(f) = GENERATED_FILES.iter().find(|f| **f == first) {
+        return Some(format!("the generated file /{f}"));
+    }
+    if first == "static" {
+        return Some("the theme's static files under /static/".into());
+    }
+    url.split('/')
+        .any(|segment| segment == "index.html")
+        .then(|| "the index.html file of its folder".into())
+}
+
+/// Byte offset of the `slug` key's line in the front matter, if any.
+fn slug_line(text: &str, body_at: usize) -> Option<usize> {
+    let mut at = 0;
+    for line in text[..body_at].split_inclusive('\n') {
+        let key = line.trim_start();
+        if let Some(rest) = key.strip_prefix("slug") {
+            if rest.trim_start().starts_with('=') {
+                return Some(at + line.len() - key.len());
+            }
+        }
+        at += line.len();
+    }
+    None
+}
+
 /// Parses one page. `file` is site-relative (`content/a.md`), `rel` is
 /// relative to `content/`.
 pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage, Vec<Diagnostic>> {
@@ -162,6 +203,23 @@ pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage
         }
     }
     let url = url_for(rel, front.slug.as_deref());
+    if let Some(clash) = generated_clash(&url) {
+        // The slug's line when the slug makes the clash, else the file's name: line 1.
+        let at = match front.slug {
+            Some(_) if generated_clash(&url_for(rel, None)).is_none() => {
+                slug_line(text, body_at).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        return Err(vec![Diagnostic::at(
+            "E007",
+            file,
+            text,
+            at..at + 1,
+            format!("page URL /{url} would overwrite {clash}"),
+        )
+        .with_help("give the page a different `slug` or file name")]);
+    }
     let body = markdown::parse(file, text, body_at, html);
     Ok(ParsedPage {
         file: file.to_string(),
@@ -183,6 +241,35 @@ mod tests {
         assert_eq!(url_for("x/_index.md", None), "x/");
         assert_eq!(url_for("x/b.md", Some("c")), "x/c/");
         assert_eq!(url_for("_index.md", Some("ignored")), "");
+    }
+
+    #[test]
+    fn bug_12_urls_of_generated_files_clash() {
+        for url in [
+            "404.html/",
+            "index.html/",
+            "x/index.html/",
+            "static/",
+            "static/a.css/",
+            "sitemap.xml/",
+            "annotations.jsonld/",
+            ".explainer-output/",
+        ] {
+            assert!(generated_clash(url).is_some(), "{url}");
+        }
+        for url in [
+            "",
+            "a/",
+            "x/404.html/",
+            "statics/",
+            "x/static/",
+            "index.htm/",
+        ] {
+            assert_eq!(generated_clash(url), None, "{url}");
+        }
+        let text = "+++\ntitle = \"slug = x\"\n  slug = \"404.html\"\n+++\n";
+        let e = parse("content/a.md", "a.md", text, true).unwrap_err();
+        assert_eq!((e[0].code, e[0].line, e[0].column), ("E007", 3, 3));
     }
 
     #[test]

@@ -729,7 +729,14 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
                     .with_help("cite the sources of its facts, or set `uncited = true` in its front matter if it states none"),
             );
         }
-        errors.extend(p.body.errors.iter().cloned());
+        for d in &p.body.errors {
+            // The body's warnings (W005) do not fail the build.
+            if d.is_error() {
+                errors.push(d.clone());
+            } else {
+                warnings.push(d.clone());
+            }
+        }
         let start = claims.len();
         for (g, refs) in group_refs.iter().enumerate() {
             let claim = claims.len();

@@ -6,9 +6,7 @@
 
 use serde::Serialize;
 
-use super::{
-    claims, encode_segment, meta, root_of, roster, source_url, Base, Chrome, Markup, Output, Theme,
-};
+use super::{claims, meta, root_of, roster, source_url, Base, Chrome, Markup, Output, Theme};
 use crate::body::{ref_id, NoteKind, Segment, TocEntry};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Shortcode;
@@ -277,14 +275,7 @@ pub(crate) fn page(
 pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
     let c = &site.claims[claim];
     let url = &site.pages[c.page].page.url;
-    format!(
-        "{root}{}index.html#r-{}",
-        url.split('/')
-            .map(encode_segment)
-            .collect::<Vec<_>>()
-            .join("/"),
-        c.note
-    )
+    format!("{root}{}index.html#r-{}", super::encode_path(url), c.note)
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ pub(crate) fn news_article(
         v["datePublished"] = json!(d);
     }
     if let Some(base) = site.config.base() {
-        v["url"] = json!(format!("{base}{}", rp.page.url));
+        v["url"] = json!(format!("{base}{}", super::encode_path(&rp.page.url)));
     }
     v
 }
@@ -358,11 +358,7 @@ pub(crate) fn sitemap(base: &str, pages: &[String]) -> Output {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for path in pages {
         if let Some(dir) = path.strip_suffix("index.html") {
-            let url: String = dir
-                .split('/')
-                .map(encode_segment)
-                .collect::<Vec<_>>()
-                .join("/");
+            let url = super::encode_path(dir);
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",
                 super::escape_html(&format!("{base}{url}"))

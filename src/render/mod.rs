@@ -138,6 +138,16 @@ pub(crate) fn encode_segment(s: &str) -> String {
     out
 }
 
+/// Percent-encodes a site-relative path (`x/b c/`): each segment as by
+/// [`encode_segment`], the `/`s kept. Every href or URL built from a page
+/// path or slug goes through this.
+pub(crate) fn encode_path(path: &str) -> String {
+    path.split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Site-relative path of a source's provenance page.
 pub(crate) fn source_url(id: &str) -> String {
     format!("sources/{}/", encode_segment(id))
@@ -307,7 +317,7 @@ impl Chrome {
             .nav
             .iter()
             .map(|(u, label)| NavItem {
-                href: format!("{root}{u}index.html"),
+                href: format!("{root}{}index.html", encode_path(u)),
                 label: label.clone(),
                 current: u == url,
             })
@@ -322,7 +332,7 @@ impl Chrome {
             site_title: &config.title,
             title,
             description: description.to_string(),
-            canonical: config.base().map(|b| format!("{b}{url}")),
+            canonical: config.base().map(|b| format!("{b}{}", encode_path(url))),
             og_type: if kind == "page" || kind == "home" {
                 "article"
             } else {
@@ -504,7 +514,9 @@ impl Plan {
                 vec![meta::sitemap(&base, &self.pages(site, theme))]
             }
         };
-        Ok(if self.minify {
+        // A page nested too deep for the minifier was warned of (W005).
+        let deep = matches!(job, Job::Page(i) if site.pages[i].page.body.deep);
+        Ok(if self.minify && !deep {
             files
                 .into_iter()
                 .map(|(path, bytes)| {
@@ -624,6 +636,8 @@ mod tests {
     fn segments_are_percent_encoded() {
         assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
         assert_eq!(encode_segment("000_ab.txt"), "000_ab.txt");
+        assert_eq!(encode_path("q?/a b#/é/"), "q%3F/a%20b%23/%C3%A9/");
+        assert_eq!(encode_path(""), "");
     }
 
     #[test]
