@@ -5,6 +5,8 @@
 //! then one linear pass builds the site-wide indexes, so the cost grows with
 //! the number of citations, never with pages x claims.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use rayon::prelude::*;
 use crate::body::Segment;
 use crate::cite::Citation;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::{Diagnostic, Fix, LineIndex};
 use crate::lock::{self, Lock};
 use crate::markdown::Shortcode;
 use crate::page::{PageText, ParsedPage};
@@ -157,15 +159,58 @@ fn lines_text(first: usize, last: usize) -> String {
     }
 }
 
+/// The text of a file that diagnostics quote: a page's text is read at most
+/// once (a one-shot build dropped it and reads the file again), and its line
+/// index built once, however many problems the page has.
+struct DiagText<'a> {
+    page: Option<&'a PageText>,
+    text: OnceCell<Cow<'a, str>>,
+    index: OnceCell<LineIndex>,
+}
+
+impl<'a> DiagText<'a> {
+    fn page(page: &'a PageText) -> Self {
+        DiagText {
+            page: Some(page),
+            text: OnceCell::new(),
+            index: OnceCell::new(),
+        }
+    }
+
+    fn kept(text: &'a str) -> Self {
+        DiagText {
+            page: None,
+            text: OnceCell::from(Cow::Borrowed(text)),
+            index: OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &str {
+        self.text
+            .get_or_init(|| self.page.map_or(Cow::Borrowed(""), PageText::get))
+    }
+
+    fn at(
+        &self,
+        code: &'static str,
+        file: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let text = self.get();
+        let index = self.index.get_or_init(|| LineIndex::new(text));
+        Diagnostic::at_indexed(code, file, text, index, span, message)
+    }
+}
+
 impl Verifier<'_> {
-    fn lookup(&self, c: &Cited, file: &str, text: &PageText) -> Result<usize, Diagnostic> {
+    fn lookup(&self, c: &Cited, file: &str, text: &DiagText) -> Result<usize, Diagnostic> {
         if let Some(&i) = self.keys.get(c.key) {
             return Ok(i);
         }
-        let d = Diagnostic::at(
+        let d = text.at(
             "E001",
             file,
-            &text.get(),
             c.key_span.clone(),
             format!("unknown source `{}`", c.key),
         );
@@ -176,11 +221,11 @@ impl Verifier<'_> {
     }
 
     /// Checks the line range; returns the source index.
-    fn lines(&self, c: &Cited, file: &str, text: &PageText) -> Result<usize, Diagnostic> {
+    fn lines(&self, c: &Cited, file: &str, text: &DiagText) -> Result<usize, Diagnostic> {
         let i = self.lookup(c, file, text)?;
         let s = &self.sources[i];
         let n = s.lines.len();
-        let at = |m: String| Diagnostic::at("E002", file, &text.get(), c.lines_span.clone(), m);
+        let at = |m: String| text.at("E002", file, c.lines_span.clone(), m);
         if c.first > c.last {
             return Err(at(format!("line range {}-{} is reversed", c.first, c.last))
                 .with_help(format!("write {}-{}", c.last, c.first)));
@@ -199,7 +244,7 @@ impl Verifier<'_> {
     }
 
     /// Full verification of a page citation (E001, E002, E003).
-    fn citation(&self, c: &Cited, file: &str, text: &PageText) -> Result<Ref, Diagnostic> {
+    fn citation(&self, c: &Cited, file: &str, text: &DiagText) -> Result<Ref, Diagnostic> {
         let i = self.lines(c, file, text)?;
         let s = &self.sources[i];
         let (first, last) = (c.first as usize, c.last as usize);
@@ -222,16 +267,13 @@ impl Verifier<'_> {
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
         let what = lines_phrase(first, last);
-        // Read once for the excerpt and the fix: a one-shot build reads the
-        // page file again here.
-        let text = text.get();
-        let d = Diagnostic::at(
+        let d = text.at(
             "E003",
             file,
-            &text,
             span,
             format!("quote not found in {} {what}", s.id),
         );
+        let text = text.get();
         let width = last - first;
         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
             .filter(|&l| l != first && find_in_lines(s, l, l + width, &parts).is_some())
@@ -254,7 +296,7 @@ impl Verifier<'_> {
                     lines.join(", ")
                 ));
                 Err(if found.len() == 1 {
-                    d.with_fix(relines(c, file, &text, &lines[0]))
+                    d.with_fix(relines(c, file, text, &lines[0]))
                 } else {
                     d
                 })
@@ -263,7 +305,7 @@ impl Verifier<'_> {
     }
 
     /// E014: a line-only citation whose line no longer says what the lock recorded.
-    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &PageText) -> Result<(), Diagnostic> {
+    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &DiagText) -> Result<(), Diagnostic> {
         let Some(lock) = self.lock else { return Ok(()) };
         let (first, last) = (c.first as usize, c.last as usize);
         let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
@@ -274,14 +316,13 @@ impl Verifier<'_> {
             return Ok(());
         }
         let what = lines_phrase(first, last);
-        let text = text.get();
-        let d = Diagnostic::at(
+        let d = text.at(
             "E014",
             file,
-            &text,
             c.lines_span.clone(),
             format!("{} {what} changed since citations.lock was written", s.id),
         );
+        let text = text.get();
         let review = "if the citation still holds, review it and run `explainer lock`";
         Err(match lock::relocate(s, &locked).as_slice() {
             [] => d.with_help(format!(
@@ -291,7 +332,7 @@ impl Verifier<'_> {
             [to] => {
                 let new = lines_text(*to, to + last - first);
                 d.with_help(format!("the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
-                    .with_fix(relines(c, file, &text, &new))
+                    .with_fix(relines(c, file, text, &new))
             }
             many => {
                 let at: Vec<String> = many.iter().map(usize::to_string).collect();
@@ -387,6 +428,7 @@ fn page(
     v: &Verifier,
     has_roster: Option<&Roster>,
 ) -> (Vec<Vec<Ref>>, Vec<Diagnostic>) {
+    let text = &DiagText::page(text);
     let mut errors = Vec::new();
     let mut group_refs = Vec::with_capacity(p.body.groups.len());
     for g in &p.body.groups {
@@ -420,7 +462,7 @@ fn page(
             _ => None,
         };
         if let Some((m, h)) = problem {
-            errors.push(Diagnostic::at("E004", &p.file, &text.get(), span.clone(), m).with_help(h));
+            errors.push(text.at("E004", &p.file, span.clone(), m).with_help(h));
         }
     }
     (group_refs, errors)
@@ -428,7 +470,7 @@ fn page(
 
 /// Verifies roster cites (E001, E002, E008) and records spellings.
 fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRoster {
-    let text = PageText::Kept(Arc::new(r.text.clone()));
+    let text = DiagText::kept(&r.text);
     let mut cites = Vec::new();
     for d in &r.delegations {
         let mut per_member = Vec::new();
@@ -483,10 +525,9 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
                             .filter(|&l| spelled_in(l, l + width).is_some())
                             .collect();
-                        let mut d = Diagnostic::at(
+                        let mut d = text.at(
                             "E008",
                             roster::FILE,
-                            &r.text,
                             rc.span.clone(),
                             format!("{} is not named in {} {what}", m.name, s.id),
                         );

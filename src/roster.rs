@@ -137,90 +137,98 @@ impl Roster {
     pub fn parse(text: String) -> Result<Roster, Vec<Diagnostic>> {
         let file: RosterFile =
             toml::from_str(&text).map_err(|e| vec![toml_diagnostic("E006", FILE, &text, &e)])?;
-        let mut errors = Vec::new();
-        let mut delegation_ids = BTreeSet::new();
-        let mut delegations = Vec::new();
-        for d in file.delegation {
-            let id = d.id.get_ref().clone();
-            if slugify(&id) != id || id.is_empty() {
-                errors.push(
-                    Diagnostic::at(
-                        "E006",
-                        FILE,
-                        &text,
-                        d.id.span(),
-                        format!("invalid delegation id `{id}`"),
-                    )
-                    .with_help("ids are lower-case letters, digits and `-`"),
-                );
-            }
-            if !delegation_ids.insert(id.clone()) {
-                errors.push(Diagnostic::at(
-                    "E007",
-                    FILE,
-                    &text,
-                    d.id.span(),
-                    format!("duplicate delegation id `{id}`"),
-                ));
-            }
-            let mut member_ids = BTreeSet::new();
-            let mut members = Vec::new();
-            for m in d.member {
-                let (mid, mspan) = match &m.id {
-                    Some(s) => (s.get_ref().clone(), s.span()),
-                    None => (slugify(m.name.get_ref()), m.name.span()),
-                };
-                if m.id.is_some() && (mid.is_empty() || slugify(&mid) != mid) {
-                    errors.push(
-                        Diagnostic::at(
-                            "E006",
-                            FILE,
-                            &text,
-                            mspan.clone(),
-                            format!("invalid member id `{mid}`"),
-                        )
-                        .with_help("ids are lower-case letters, digits and `-`"),
-                    );
-                }
-                if !member_ids.insert(mid.clone()) {
-                    errors.push(
-                        Diagnostic::at(
-                            "E007",
-                            FILE,
-                            &text,
-                            mspan,
-                            format!("duplicate member `{mid}` in delegation `{id}`"),
-                        )
-                        .with_help("each member appears once; list other spellings in `variants`"),
-                    );
-                }
-                let mut cites = Vec::new();
-                for c in &m.cite {
-                    match parse_cite(c, &text) {
-                        Ok(rc) => cites.push(rc),
-                        Err(e) => errors.push(e),
-                    }
-                }
-                members.push(Member {
-                    id: mid,
-                    name: m.name.into_inner(),
-                    role: m.role,
-                    variants: m.variants,
-                    cites,
-                });
-            }
-            delegations.push(Delegation {
-                id,
-                name: d.name,
-                members,
-            });
-        }
+        // Every diagnostic in the file finds its line in one index.
+        let (delegations, errors) =
+            crate::diagnostic::with_line_index(&text, || check(file, &text));
         if errors.is_empty() {
             Ok(Roster { text, delegations })
         } else {
             Err(errors)
         }
     }
+}
+
+/// Checks ids and cites of the parsed roster file; `text` is its text.
+fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut delegation_ids = BTreeSet::new();
+    let mut delegations = Vec::new();
+    for d in file.delegation {
+        let id = d.id.get_ref().clone();
+        if slugify(&id) != id || id.is_empty() {
+            errors.push(
+                Diagnostic::at(
+                    "E006",
+                    FILE,
+                    &text,
+                    d.id.span(),
+                    format!("invalid delegation id `{id}`"),
+                )
+                .with_help("ids are lower-case letters, digits and `-`"),
+            );
+        }
+        if !delegation_ids.insert(id.clone()) {
+            errors.push(Diagnostic::at(
+                "E007",
+                FILE,
+                &text,
+                d.id.span(),
+                format!("duplicate delegation id `{id}`"),
+            ));
+        }
+        let mut member_ids = BTreeSet::new();
+        let mut members = Vec::new();
+        for m in d.member {
+            let (mid, mspan) = match &m.id {
+                Some(s) => (s.get_ref().clone(), s.span()),
+                None => (slugify(m.name.get_ref()), m.name.span()),
+            };
+            if m.id.is_some() && (mid.is_empty() || slugify(&mid) != mid) {
+                errors.push(
+                    Diagnostic::at(
+                        "E006",
+                        FILE,
+                        &text,
+                        mspan.clone(),
+                        format!("invalid member id `{mid}`"),
+                    )
+                    .with_help("ids are lower-case letters, digits and `-`"),
+                );
+            }
+            if !member_ids.insert(mid.clone()) {
+                errors.push(
+                    Diagnostic::at(
+                        "E007",
+                        FILE,
+                        &text,
+                        mspan,
+                        format!("duplicate member `{mid}` in delegation `{id}`"),
+                    )
+                    .with_help("each member appears once; list other spellings in `variants`"),
+                );
+            }
+            let mut cites = Vec::new();
+            for c in &m.cite {
+                match parse_cite(c, &text) {
+                    Ok(rc) => cites.push(rc),
+                    Err(e) => errors.push(e),
+                }
+            }
+            members.push(Member {
+                id: mid,
+                name: m.name.into_inner(),
+                role: m.role,
+                variants: m.variants,
+                cites,
+            });
+        }
+        delegations.push(Delegation {
+            id,
+            name: d.name,
+            members,
+        });
+    }
+    (delegations, errors)
 }
 
 #[cfg(test)]
