@@ -55,16 +55,7 @@ impl Source {
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
         let rel = format!("sources/{path}");
         let decoded = std::str::from_utf8(bytes).map_err(|e| {
-            let at = e.valid_up_to();
-            let lossy = String::from_utf8_lossy(bytes);
-            Diagnostic::at(
-                "E009",
-                &rel,
-                &lossy,
-                at..at + 1,
-                format!("source is not valid UTF-8: invalid byte at offset {at}"),
-            )
-            .with_help(
+            crate::diagnostic::not_utf8(&rel, bytes, e.valid_up_to(), "source").with_help(
                 "sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256",
             )
         })?;
@@ -264,6 +255,14 @@ pub fn apply_manifest(
     manifest: Option<&Manifest>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    match manifest {
+        // Every diagnostic in the manifest finds its line in one index.
+        Some(m) => crate::diagnostic::with_line_index(&m.text, || apply(sources, manifest, diags)),
+        None => apply(sources, manifest, diags),
+    }
+}
+
+fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Diagnostic>) {
     let by_path: BTreeMap<String, usize> = sources
         .iter()
         .enumerate()
