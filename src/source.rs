@@ -347,6 +347,29 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
             };
         }
     }
+    // A source without a manifest id is published under its file stem:
+    // the stem must be a safe path segment.
+    for (i, s) in sources.iter().enumerate() {
+        if id_spans.contains_key(&i) {
+            continue;
+        }
+        if let Some(problem) = unsafe_stem(&s.id) {
+            diags.push(
+                Diagnostic::file(
+                    "E012",
+                    &format!("sources/{}", s.path),
+                    format!(
+                        "the file stem `{}` cannot name the source's pages: {problem}",
+                        s.id.escape_default()
+                    ),
+                )
+                .with_help(format!(
+                    "give it an `id` in sources.toml ([[source]] with file = \"{}\" and id = \"…\")",
+                    s.path.escape_default()
+                )),
+            );
+        }
+    }
     for s in sources.iter().filter(|s| !s.has_entry) {
         diags.push(
             Diagnostic::file(
@@ -381,6 +404,28 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                 owners.insert(key, i);
             }
         }
+    }
+}
+
+/// Folders and files the build writes under `sources/` besides the sources'
+/// own folders.
+const GENERATED_UNDER_SOURCES: [&str; 2] = ["index.html", "_pages"];
+
+/// Why a file stem cannot be a source's id, which is a path segment of its
+/// provenance page (`sources/ID/`): `None` when it can.
+pub fn unsafe_stem(stem: &str) -> Option<&'static str> {
+    if stem.is_empty() {
+        Some("it is empty")
+    } else if stem.starts_with('.') {
+        Some("it starts with `.` (`.` and `..` name folders, others are hidden)")
+    } else if stem.contains(['/', '\\']) {
+        Some("it holds `/` or `\\`")
+    } else if stem.chars().any(char::is_control) {
+        Some("it holds a control character")
+    } else if GENERATED_UNDER_SOURCES.contains(&stem) {
+        Some("the build writes a file or folder of that name under sources/")
+    } else {
+        None
     }
 }
 
@@ -485,5 +530,25 @@ mod tests {
         assert!(!valid_id("-x"));
         assert!(!valid_id("a/b"));
         assert!(!valid_id(""));
+    }
+
+    #[test]
+    fn bug_08_unsafe_stems_are_named() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            ".hidden",
+            "a\u{1}b",
+            "a\nb",
+            "index.html",
+            "_pages",
+            "a\\b",
+        ] {
+            assert!(unsafe_stem(bad).is_some(), "{bad:?}");
+        }
+        for good in ["000_ab1f", "Reuters 2026", "ünï", "a.b", "index"] {
+            assert_eq!(unsafe_stem(good), None, "{good:?}");
+        }
     }
 }

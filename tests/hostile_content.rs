@@ -181,3 +181,56 @@ fn bug_23_many_diagnostics_on_one_long_line_have_bounded_excerpts() {
         "{middle}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8: a file stem is a key and a path segment
+
+#[test]
+fn bug_08_unsafe_file_stems_are_e012_until_given_an_id() {
+    // (file name on disk, the same name in a TOML string)
+    let cases = [
+        ("...txt", "...txt"),
+        ("..txt", "..txt"),
+        ("index.html.txt", "index.html.txt"),
+        ("a\u{1}b.txt", "a\\u0001b.txt"),
+    ];
+    for (name, toml_name) in cases {
+        let file = format!("sources/{name}");
+        let site = minimal_site(&[(&file, "Extra line.\n")]);
+        let diags = errors_of(&site);
+        let d = find_diag(&diags, "E012", &file, 0, 0);
+        assert!(d.message.contains("file stem"), "{d}");
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("give it an `id` in sources.toml"),
+            "{d}"
+        );
+        let r = site.run_check();
+        assert_eq!(r.code, 1, "{name:?}: {}", r.stderr);
+        assert!(r.stderr.contains("error[E012]"), "{}", r.stderr);
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.trim_start() == format!("--> {file}")),
+            "{}",
+            r.stderr
+        );
+
+        // With an id, the source builds under that id and the home page is the page's.
+        let manifest = site.read(MANIFEST);
+        site.write(
+            MANIFEST,
+            format!("{manifest}\n[[source]]\nfile = \"{toml_name}\"\nid = \"extra\"\n"),
+        );
+        let out = tempdir();
+        let out = out.path().join("out");
+        succeeded(site.build(&out));
+        let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(home.contains("The harbour will reopen"), "{name:?}: {home}");
+        assert!(out.join("sources/extra/index.html").is_file(), "{name:?}");
+        assert!(out.join("sources/extra").join(name).is_file(), "{name:?}");
+        assert!(out.join("sources/index.html").is_file(), "{name:?}");
+    }
+}
