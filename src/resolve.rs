@@ -369,7 +369,8 @@ pub fn find_in_lines(
     last: usize,
     parts: &[&str],
 ) -> Option<Range<usize>> {
-    if parts.is_empty() {
+    // An empty part would be found anywhere: it is no quote.
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty()) {
         return None;
     }
     // Search the normalized text of the lines; only a hit is mapped back to
@@ -418,7 +419,13 @@ pub fn find_in_lines(
 fn map_back(text: &str, origin: &[u32], bytes: Range<usize>, base: usize) -> Range<usize> {
     let start = text[..bytes.start].chars().count();
     let end = start + text[bytes.clone()].chars().count();
-    origin[start] as usize + base..origin[end - 1] as usize + base + 1
+    // An empty match (never made by `find_in_lines`) maps to an empty range
+    // rather than reading before the start.
+    let Some(last) = end.checked_sub(1).filter(|&l| l >= start) else {
+        let at = origin.get(start).map_or(base, |&o| o as usize + base);
+        return at..at;
+    };
+    origin[start] as usize + base..origin[last] as usize + base + 1
 }
 
 /// Resolves one page: verification, note numbering.
@@ -833,4 +840,21 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         roster,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bug_15_an_empty_part_is_never_found_and_map_back_never_underflows() {
+        let s = Source::from_bytes("a.txt", "one  two\nthree\n".as_bytes()).unwrap();
+        for (first, last) in [(1, 1), (2, 2), (1, 2)] {
+            assert_eq!(find_in_lines(&s, first, last, &[""]), None);
+            assert_eq!(find_in_lines(&s, first, last, &["two", ""]), None);
+        }
+        assert_eq!(map_back("ab", &[0, 1], 0..0, 5), 5..5);
+        assert_eq!(map_back("ab", &[0, 1], 2..2, 5), 5..5);
+        assert_eq!(map_back("ab", &[0, 3], 0..2, 5), 5..9);
+    }
 }

@@ -42,7 +42,7 @@ struct MemberEntry {
     #[serde(default)]
     cite: Vec<Spanned<String>>,
     #[serde(default)]
-    variants: Vec<String>,
+    variants: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -179,6 +179,42 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
         let mut member_ids = BTreeSet::new();
         let mut members = Vec::new();
         for m in d.member {
+            // A name is what each cited line must print: an empty one
+            // would be found everywhere (or crash the search).
+            for (name, what) in std::iter::once((&m.name, "member name"))
+                .chain(m.variants.iter().map(|v| (v, "variant")))
+            {
+                if crate::text::normalize_str(name.get_ref()).is_empty() {
+                    errors.push(
+                        Diagnostic::at(
+                            "E006",
+                            FILE,
+                            text,
+                            name.span(),
+                            format!("empty {what} in delegation `{id}`"),
+                        )
+                        .with_help("write the name as the sources print it"),
+                    );
+                }
+            }
+            if m.id.is_none()
+                && slugify(m.name.get_ref()).is_empty()
+                && !crate::text::normalize_str(m.name.get_ref()).is_empty()
+            {
+                errors.push(
+                    Diagnostic::at(
+                        "E006",
+                        FILE,
+                        text,
+                        m.name.span(),
+                        format!(
+                            "member name `{}` gives no id (no letter or digit)",
+                            m.name.get_ref()
+                        ),
+                    )
+                    .with_help("give the member an `id`"),
+                );
+            }
             let (mid, mspan) = match &m.id {
                 Some(s) => (s.get_ref().clone(), s.span()),
                 None => (slugify(m.name.get_ref()), m.name.span()),
@@ -218,7 +254,7 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
                 id: mid,
                 name: m.name.into_inner(),
                 role: m.role,
-                variants: m.variants,
+                variants: m.variants.into_iter().map(Spanned::into_inner).collect(),
                 cites,
             });
         }

@@ -234,3 +234,24 @@ fn bug_08_unsafe_file_stems_are_e012_until_given_an_id() {
         assert!(out.join("sources/index.html").is_file(), "{name:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 15: an empty or blank roster name or variant
+
+#[test]
+fn bug_15_empty_or_blank_roster_names_are_e006_and_never_panic() {
+    // Line 2 does not normalize one to one (double spaces): the search maps back.
+    let source = "First line of a.\nSecond  line says the harbour  will reopen in March.\n";
+    let roster = "[[delegation]]\nid = \"x\"\nname = \"X\"\n\n[[delegation.member]]\nname = \"\"\ncite = [\"alpha:2\"]\nvariants = [\"Harbour\", \" \"]\n\n[[delegation.member]]\nname = \" \\u00A0\"\nid = \"blank\"\ncite = [\"alpha:1\"]\n";
+    let site = minimal_site(&[("sources/a.txt", source), (ROSTER, roster)]);
+    let diags = errors_of(&site);
+    let d = find_diag(&diags, "E006", ROSTER, 6, 8);
+    assert!(d.message.contains("empty member name"), "{d}");
+    let d = find_diag(&diags, "E006", ROSTER, 8, 24);
+    assert!(d.message.contains("empty variant"), "{d}");
+    find_diag(&diags, "E006", ROSTER, 11, 8);
+    let r = site.run_check();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.assert_reports("E006", ROSTER, 6, 8);
+    r.assert_reports("E006", ROSTER, 8, 24);
+}
