@@ -141,6 +141,11 @@ struct Verifier<'a> {
     lock: Option<&'a Lock>,
 }
 
+/// The most lines one citation may cover. Every line of a range is marked
+/// and linked back on the provenance page and shown in the note, so a range
+/// of the whole source in a few bytes of page would multiply the output.
+pub const MAX_RANGE_LINES: usize = 20;
+
 /// `line 3` or `lines 3-5`, for messages.
 fn lines_phrase(first: usize, last: usize) -> String {
     if first == last {
@@ -234,6 +239,16 @@ impl Verifier<'_> {
         let what = || lines_phrase(c.first as usize, c.last as usize);
         if c.first == 0 || c.last as usize > n {
             return Err(at(format!("{} out of bounds: {} has {n} lines", what(), s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
+        }
+        let length = (c.last - c.first) as usize + 1;
+        if length > MAX_RANGE_LINES {
+            return Err(at(format!(
+                "{} is {length} lines long: a citation covers at most {MAX_RANGE_LINES} lines",
+                what()
+            ))
+            .with_help(
+                "cite the lines that hold the claim; split a longer passage into several citations",
+            ));
         }
         if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
             let verb = if c.first == c.last { "is" } else { "are" };

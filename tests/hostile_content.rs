@@ -255,3 +255,65 @@ fn bug_15_empty_or_blank_roster_names_are_e006_and_never_panic() {
     r.assert_reports("E006", ROSTER, 6, 8);
     r.assert_reports("E006", ROSTER, 8, 24);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 25: range citations do not amplify
+
+#[test]
+fn bug_25_long_ranges_are_e002_and_ranges_up_to_the_limit_are_annotated_exactly() {
+    let source: String = (1..=100_000)
+        .map(|i| format!("Line number {i} of the long source.\n"))
+        .collect();
+    let groups: String = (0..20)
+        .map(|i| format!("Claim {i} [@long:1-100000]. "))
+        .collect();
+    let site = minimal_site(&[
+        ("sources/long.txt", &source),
+        ("content/long.md", &page(&format!("{groups}\n"))),
+    ]);
+    let diags = errors_of(&site);
+    let e002: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == "E002").collect();
+    assert_eq!(e002.len(), 20, "{}", render_all(&diags));
+    let d = find_diag(&diags, "E002", "content/long.md", 5, 16);
+    assert!(
+        d.message.contains("100000 lines long") && d.message.contains("at most 20"),
+        "{d}"
+    );
+    let r = site.run_check();
+    assert_eq!(r.code, 1);
+    r.assert_reports("E002", "content/long.md", 5, 16);
+
+    // A roster cite is a citation too.
+    let roster = "[[delegation]]\nid = \"x\"\nname = \"X\"\n\n[[delegation.member]]\nname = \"Line\"\ncite = [\"long:1-21\"]\n";
+    site.write(ROSTER, roster);
+    find_diag(&site.errors(), "E002", ROSTER, 7, 10);
+
+    // 20 lines is the limit; the annotation of a range covers its lines exactly.
+    site.remove(ROSTER);
+    let source: String = (1..=30)
+        .map(|i| format!("Line number {i} of the long source.\n"))
+        .collect();
+    site.write("sources/long.txt", &source);
+    site.write("content/long.md", page("Twenty lines [@long:3-22].\n"));
+    let out = tempdir();
+    let out = out.path().join("out");
+    succeeded(site.build(&out));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("annotations.jsonld")).unwrap()).unwrap();
+    let item = json["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["target"]["source"].as_str().unwrap().contains("long.txt"))
+        .expect("an annotation of long.txt");
+    let selectors = &item["target"]["selector"];
+    let exact = selectors[0]["exact"].as_str().unwrap();
+    let lines: Vec<&str> = source.lines().collect();
+    assert_eq!(exact, lines[2..22].join("\n"));
+    let start = source.find(lines[2]).unwrap();
+    assert_eq!(selectors[1]["start"].as_u64(), Some(start as u64));
+    assert_eq!(
+        selectors[1]["end"].as_u64(),
+        Some((start + exact.len()) as u64)
+    );
+}
