@@ -360,12 +360,12 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                     &format!("sources/{}", s.path),
                     format!(
                         "the file stem `{}` cannot name the source's pages: {problem}",
-                        s.id.escape_default()
+                        s.id.escape_debug()
                     ),
                 )
                 .with_help(format!(
-                    "give it an `id` in sources.toml ([[source]] with file = \"{}\" and id = \"…\")",
-                    s.path.escape_default()
+                    "give it an `id` in sources.toml ([[source]] with file = {} and id = \"…\")",
+                    toml_edit::Value::from(s.path.as_str())
                 )),
             );
         }

@@ -200,13 +200,10 @@ fn bug_08_unsafe_file_stems_are_e012_until_given_an_id() {
         let diags = errors_of(&site);
         let d = find_diag(&diags, "E012", &file, 0, 0);
         assert!(d.message.contains("file stem"), "{d}");
-        assert!(
-            d.help
-                .as_deref()
-                .unwrap_or_default()
-                .contains("give it an `id` in sources.toml"),
-            "{d}"
-        );
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("give it an `id` in sources.toml"), "{d}");
+        // The help's file name is a TOML string the editor can paste.
+        assert!(help.contains(&format!("file = \"{toml_name}\"")), "{d}");
         let r = site.run_check();
         assert_eq!(r.code, 1, "{name:?}: {}", r.stderr);
         assert!(r.stderr.contains("error[E012]"), "{}", r.stderr);
