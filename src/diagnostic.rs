@@ -531,13 +531,12 @@ mod tests {
                 })
                 .collect()
         });
-        let mut k = 0;
-        for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+        let boundaries = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
+        for (k, i) in boundaries.enumerate() {
             let plain = Diagnostic::at("E004", "f", text, i..i + 1, "m");
             let indexed = Diagnostic::at_indexed("E004", "f", text, &ix, i..i + 1, "m");
             assert_eq!(plain, indexed, "at {i}");
             assert_eq!((plain.line, plain.column), scoped[k], "at {i}");
-            k += 1;
         }
     }
 

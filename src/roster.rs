@@ -160,7 +160,7 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
                 Diagnostic::at(
                     "E006",
                     FILE,
-                    &text,
+                    text,
                     d.id.span(),
                     format!("invalid delegation id `{id}`"),
                 )
@@ -171,7 +171,7 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
             errors.push(Diagnostic::at(
                 "E007",
                 FILE,
-                &text,
+                text,
                 d.id.span(),
                 format!("duplicate delegation id `{id}`"),
             ));
@@ -224,7 +224,7 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
                     Diagnostic::at(
                         "E006",
                         FILE,
-                        &text,
+                        text,
                         mspan.clone(),
                         format!("invalid member id `{mid}`"),
                     )
@@ -236,7 +236,7 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
                     Diagnostic::at(
                         "E007",
                         FILE,
-                        &text,
+                        text,
                         mspan,
                         format!("duplicate member `{mid}` in delegation `{id}`"),
                     )
@@ -245,7 +245,7 @@ fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
             }
             let mut cites = Vec::new();
             for c in &m.cite {
-                match parse_cite(c, &text) {
+                match parse_cite(c, text) {
                     Ok(rc) => cites.push(rc),
                     Err(e) => errors.push(e),
                 }

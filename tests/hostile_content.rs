@@ -7,7 +7,7 @@ mod common;
 use std::time::Instant;
 
 use common::*;
-use explainer::{Diagnostic, Failure};
+use explainer::Diagnostic;
 
 const PAGE: &str = "content/_index.md";
 const MANIFEST: &str = "sources/sources.toml";
