@@ -51,8 +51,11 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<(PathBuf, String)>> {
     Ok(out)
 }
 
-fn read_to_string(path: &Path) -> Result<String> {
-    fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+/// Reads a text file of the site: I/O problems are errors (exit 2), a file
+/// that is not UTF-8 is a content problem (E009) reported with the rest.
+fn read_text(path: &Path, file: &str) -> Result<std::result::Result<String, Diagnostic>> {
+    let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(crate::diagnostic::decode(file, bytes))
 }
 
 /// Reads `site.toml`. A missing file means the root is not a site (exit 2).
@@ -64,7 +67,13 @@ pub fn config(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Config> {
             root.display()
         );
     }
-    let text = read_to_string(&path)?;
+    let text = match read_text(&path, config::FILE)? {
+        Ok(text) => text,
+        Err(d) => {
+            diags.push(d);
+            return Ok(Config::parse("title = \"\"").expect("the minimal config parses"));
+        }
+    };
     let mut config = Config::parse(&text).unwrap_or_else(|d| {
         diags.push(d);
         Config::parse("title = \"\"").expect("the minimal config parses")
@@ -309,10 +318,16 @@ impl Cache {
             .par_iter()
             .map(|(path, rel)| {
                 let (stamp, load) = Self::get(cached, path, |bytes| {
-                    let text = String::from_utf8(bytes)
-                        .with_context(|| format!("reading {}", path.display()))?;
                     let file = format!("content/{rel}");
-                    let parsed = page::parse(&file, rel, &text, html);
+                    let text = match crate::diagnostic::decode(&file, bytes) {
+                        Ok(text) => text,
+                        Err(d) => return Ok(Err(vec![d])),
+                    };
+                    // Every diagnostic of the page finds its line in one
+                    // index of the text, however many there are.
+                    let parsed = crate::diagnostic::with_line_index(&text, || {
+                        page::parse(&file, rel, &text, html)
+                    });
                     // Only diagnostics quote the text: a one-shot build
                     // frees it and reads the file again if one needs it.
                     let text = if one_shot {
@@ -372,7 +387,10 @@ fn manifest(path: &Path, stamp: Option<Stamp>) -> Result<ManifestLoad> {
     if stamp.is_none() {
         return Ok(Ok(None));
     }
-    Ok(Manifest::parse(read_to_string(path)?).map(Some))
+    Ok(match read_text(path, source::MANIFEST)? {
+        Ok(text) => Manifest::parse(text).map(Some),
+        Err(d) => Err(d),
+    })
 }
 
 fn roster(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Roster>> {
@@ -380,7 +398,14 @@ fn roster(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Roster>> {
     if !path.is_file() {
         return Ok(None);
     }
-    match Roster::parse(read_to_string(&path)?) {
+    let text = match read_text(&path, roster::FILE)? {
+        Ok(text) => text,
+        Err(d) => {
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    match Roster::parse(text) {
         Ok(r) => Ok(Some(r)),
         Err(ds) => {
             diags.extend(ds);
@@ -394,7 +419,14 @@ fn lock(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Lock>> {
     if !path.is_file() {
         return Ok(None);
     }
-    match Lock::parse(&read_to_string(&path)?) {
+    let text = match read_text(&path, lock::FILE)? {
+        Ok(text) => text,
+        Err(d) => {
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    match Lock::parse(&text) {
         Ok(l) => Ok(Some(l)),
         Err(d) => {
             diags.push(d);

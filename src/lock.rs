@@ -97,16 +97,11 @@ impl Lock {
     }
 }
 
-/// A bare TOML key when possible, else a quoted one.
+/// A bare TOML key when possible, else a quoted one, escaped by the TOML
+/// encoder: a key may hold quotes, backslashes or control characters (a
+/// source's file stem), and the lock must always parse back.
 fn toml_key(k: &str) -> String {
-    if !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        k.to_string()
-    } else {
-        format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\""))
-    }
+    toml_edit::Key::new(k).display_repr().into_owned()
 }
 
 /// Where the locked lines `first..=last` of `s` are now: every start line at
@@ -166,5 +161,35 @@ mod tests {
             Lock::parse("[x]\nthree = \"a\"\n").unwrap_err().code,
             "E006"
         );
+    }
+
+    #[test]
+    fn bug_09_hostile_keys_round_trip() {
+        let mut lock = Lock::default();
+        for key in [
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "nl\nkey",
+            "cr\rkey",
+            "nul\u{0}",
+            "esc\u{1b}[31m",
+            "del\u{7f}",
+            "'single'",
+            "'''",
+            "\"\"\"",
+            "ünïcödé 日本",
+            "\u{2028}sep",
+            "",
+            " ",
+            "a.b",
+            "[x]",
+            "# not a comment",
+        ] {
+            lock.entries
+                .insert(key.to_string(), [(1, "cc".to_string())].into());
+        }
+        let text = lock.render();
+        assert_eq!(Lock::parse(&text).unwrap(), lock, "{text}");
     }
 }

@@ -144,8 +144,8 @@ fn summary(verb: &str, r: &Report) -> String {
 
 fn print(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal();
-    for d in diags {
-        eprintln!("{}\n", d.render(color));
+    for d in explainer::diagnostic::render_all(diags, color) {
+        eprintln!("{d}\n");
     }
 }
 

@@ -5,6 +5,8 @@
 //! then one linear pass builds the site-wide indexes, so the cost grows with
 //! the number of citations, never with pages x claims.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use rayon::prelude::*;
 use crate::body::Segment;
 use crate::cite::Citation;
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Fix};
+use crate::diagnostic::{Diagnostic, Fix, LineIndex};
 use crate::lock::{self, Lock};
 use crate::markdown::Shortcode;
 use crate::page::{PageText, ParsedPage};
@@ -139,6 +141,11 @@ struct Verifier<'a> {
     lock: Option<&'a Lock>,
 }
 
+/// The most lines one citation may cover. Every line of a range is marked
+/// and linked back on the provenance page and shown in the note, so a range
+/// of the whole source in a few bytes of page would multiply the output.
+pub const MAX_RANGE_LINES: usize = 20;
+
 /// `line 3` or `lines 3-5`, for messages.
 fn lines_phrase(first: usize, last: usize) -> String {
     if first == last {
@@ -157,15 +164,58 @@ fn lines_text(first: usize, last: usize) -> String {
     }
 }
 
+/// The text of a file that diagnostics quote: a page's text is read at most
+/// once (a one-shot build dropped it and reads the file again), and its line
+/// index built once, however many problems the page has.
+struct DiagText<'a> {
+    page: Option<&'a PageText>,
+    text: OnceCell<Cow<'a, str>>,
+    index: OnceCell<LineIndex>,
+}
+
+impl<'a> DiagText<'a> {
+    fn page(page: &'a PageText) -> Self {
+        DiagText {
+            page: Some(page),
+            text: OnceCell::new(),
+            index: OnceCell::new(),
+        }
+    }
+
+    fn kept(text: &'a str) -> Self {
+        DiagText {
+            page: None,
+            text: OnceCell::from(Cow::Borrowed(text)),
+            index: OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &str {
+        self.text
+            .get_or_init(|| self.page.map_or(Cow::Borrowed(""), PageText::get))
+    }
+
+    fn at(
+        &self,
+        code: &'static str,
+        file: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let text = self.get();
+        let index = self.index.get_or_init(|| LineIndex::new(text));
+        Diagnostic::at_indexed(code, file, text, index, span, message)
+    }
+}
+
 impl Verifier<'_> {
-    fn lookup(&self, c: &Cited, file: &str, text: &PageText) -> Result<usize, Diagnostic> {
+    fn lookup(&self, c: &Cited, file: &str, text: &DiagText) -> Result<usize, Diagnostic> {
         if let Some(&i) = self.keys.get(c.key) {
             return Ok(i);
         }
-        let d = Diagnostic::at(
+        let d = text.at(
             "E001",
             file,
-            &text.get(),
             c.key_span.clone(),
             format!("unknown source `{}`", c.key),
         );
@@ -176,11 +226,11 @@ impl Verifier<'_> {
     }
 
     /// Checks the line range; returns the source index.
-    fn lines(&self, c: &Cited, file: &str, text: &PageText) -> Result<usize, Diagnostic> {
+    fn lines(&self, c: &Cited, file: &str, text: &DiagText) -> Result<usize, Diagnostic> {
         let i = self.lookup(c, file, text)?;
         let s = &self.sources[i];
         let n = s.lines.len();
-        let at = |m: String| Diagnostic::at("E002", file, &text.get(), c.lines_span.clone(), m);
+        let at = |m: String| text.at("E002", file, c.lines_span.clone(), m);
         if c.first > c.last {
             return Err(at(format!("line range {}-{} is reversed", c.first, c.last))
                 .with_help(format!("write {}-{}", c.last, c.first)));
@@ -189,6 +239,16 @@ impl Verifier<'_> {
         let what = || lines_phrase(c.first as usize, c.last as usize);
         if c.first == 0 || c.last as usize > n {
             return Err(at(format!("{} out of bounds: {} has {n} lines", what(), s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
+        }
+        let length = (c.last - c.first) as usize + 1;
+        if length > MAX_RANGE_LINES {
+            return Err(at(format!(
+                "{} is {length} lines long: a citation covers at most {MAX_RANGE_LINES} lines",
+                what()
+            ))
+            .with_help(
+                "cite the lines that hold the claim; split a longer passage into several citations",
+            ));
         }
         if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
             let verb = if c.first == c.last { "is" } else { "are" };
@@ -199,7 +259,7 @@ impl Verifier<'_> {
     }
 
     /// Full verification of a page citation (E001, E002, E003).
-    fn citation(&self, c: &Cited, file: &str, text: &PageText) -> Result<Ref, Diagnostic> {
+    fn citation(&self, c: &Cited, file: &str, text: &DiagText) -> Result<Ref, Diagnostic> {
         let i = self.lines(c, file, text)?;
         let s = &self.sources[i];
         let (first, last) = (c.first as usize, c.last as usize);
@@ -222,16 +282,13 @@ impl Verifier<'_> {
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
         let what = lines_phrase(first, last);
-        // Read once for the excerpt and the fix: a one-shot build reads the
-        // page file again here.
-        let text = text.get();
-        let d = Diagnostic::at(
+        let d = text.at(
             "E003",
             file,
-            &text,
             span,
             format!("quote not found in {} {what}", s.id),
         );
+        let text = text.get();
         let width = last - first;
         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
             .filter(|&l| l != first && find_in_lines(s, l, l + width, &parts).is_some())
@@ -254,7 +311,7 @@ impl Verifier<'_> {
                     lines.join(", ")
                 ));
                 Err(if found.len() == 1 {
-                    d.with_fix(relines(c, file, &text, &lines[0]))
+                    d.with_fix(relines(c, file, text, &lines[0]))
                 } else {
                     d
                 })
@@ -263,7 +320,7 @@ impl Verifier<'_> {
     }
 
     /// E014: a line-only citation whose line no longer says what the lock recorded.
-    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &PageText) -> Result<(), Diagnostic> {
+    fn locked(&self, c: &Cited, s: &Source, file: &str, text: &DiagText) -> Result<(), Diagnostic> {
         let Some(lock) = self.lock else { return Ok(()) };
         let (first, last) = (c.first as usize, c.last as usize);
         let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
@@ -274,14 +331,13 @@ impl Verifier<'_> {
             return Ok(());
         }
         let what = lines_phrase(first, last);
-        let text = text.get();
-        let d = Diagnostic::at(
+        let d = text.at(
             "E014",
             file,
-            &text,
             c.lines_span.clone(),
             format!("{} {what} changed since citations.lock was written", s.id),
         );
+        let text = text.get();
         let review = "if the citation still holds, review it and run `explainer lock`";
         Err(match lock::relocate(s, &locked).as_slice() {
             [] => d.with_help(format!(
@@ -291,7 +347,7 @@ impl Verifier<'_> {
             [to] => {
                 let new = lines_text(*to, to + last - first);
                 d.with_help(format!("the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
-                    .with_fix(relines(c, file, &text, &new))
+                    .with_fix(relines(c, file, text, &new))
             }
             many => {
                 let at: Vec<String> = many.iter().map(usize::to_string).collect();
@@ -328,7 +384,8 @@ pub fn find_in_lines(
     last: usize,
     parts: &[&str],
 ) -> Option<Range<usize>> {
-    if parts.is_empty() {
+    // An empty part would be found anywhere: it is no quote.
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty()) {
         return None;
     }
     // Search the normalized text of the lines; only a hit is mapped back to
@@ -377,7 +434,13 @@ pub fn find_in_lines(
 fn map_back(text: &str, origin: &[u32], bytes: Range<usize>, base: usize) -> Range<usize> {
     let start = text[..bytes.start].chars().count();
     let end = start + text[bytes.clone()].chars().count();
-    origin[start] as usize + base..origin[end - 1] as usize + base + 1
+    // An empty match (never made by `find_in_lines`) maps to an empty range
+    // rather than reading before the start.
+    let Some(last) = end.checked_sub(1).filter(|&l| l >= start) else {
+        let at = origin.get(start).map_or(base, |&o| o as usize + base);
+        return at..at;
+    };
+    origin[start] as usize + base..origin[last] as usize + base + 1
 }
 
 /// Resolves one page: verification, note numbering.
@@ -387,6 +450,7 @@ fn page(
     v: &Verifier,
     has_roster: Option<&Roster>,
 ) -> (Vec<Vec<Ref>>, Vec<Diagnostic>) {
+    let text = &DiagText::page(text);
     let mut errors = Vec::new();
     let mut group_refs = Vec::with_capacity(p.body.groups.len());
     for g in &p.body.groups {
@@ -420,7 +484,7 @@ fn page(
             _ => None,
         };
         if let Some((m, h)) = problem {
-            errors.push(Diagnostic::at("E004", &p.file, &text.get(), span.clone(), m).with_help(h));
+            errors.push(text.at("E004", &p.file, span.clone(), m).with_help(h));
         }
     }
     (group_refs, errors)
@@ -428,7 +492,7 @@ fn page(
 
 /// Verifies roster cites (E001, E002, E008) and records spellings.
 fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRoster {
-    let text = PageText::Kept(Arc::new(r.text.clone()));
+    let text = DiagText::kept(&r.text);
     let mut cites = Vec::new();
     for d in &r.delegations {
         let mut per_member = Vec::new();
@@ -483,10 +547,9 @@ fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> ResolvedRost
                         let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
                             .filter(|&l| spelled_in(l, l + width).is_some())
                             .collect();
-                        let mut d = Diagnostic::at(
+                        let mut d = text.at(
                             "E008",
                             roster::FILE,
-                            &r.text,
                             rc.span.clone(),
                             format!("{} is not named in {} {what}", m.name, s.id),
                         );
@@ -799,4 +862,21 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         roster,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bug_15_an_empty_part_is_never_found_and_map_back_never_underflows() {
+        let s = Source::from_bytes("a.txt", "one  two\nthree\n".as_bytes()).unwrap();
+        for (first, last) in [(1, 1), (2, 2), (1, 2)] {
+            assert_eq!(find_in_lines(&s, first, last, &[""]), None);
+            assert_eq!(find_in_lines(&s, first, last, &["two", ""]), None);
+        }
+        assert_eq!(map_back("ab", &[0, 1], 0..0, 5), 5..5);
+        assert_eq!(map_back("ab", &[0, 1], 2..2, 5), 5..5);
+        assert_eq!(map_back("ab", &[0, 3], 0..2, 5), 5..9);
+    }
 }

@@ -42,7 +42,7 @@ struct MemberEntry {
     #[serde(default)]
     cite: Vec<Spanned<String>>,
     #[serde(default)]
-    variants: Vec<String>,
+    variants: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,90 +137,134 @@ impl Roster {
     pub fn parse(text: String) -> Result<Roster, Vec<Diagnostic>> {
         let file: RosterFile =
             toml::from_str(&text).map_err(|e| vec![toml_diagnostic("E006", FILE, &text, &e)])?;
-        let mut errors = Vec::new();
-        let mut delegation_ids = BTreeSet::new();
-        let mut delegations = Vec::new();
-        for d in file.delegation {
-            let id = d.id.get_ref().clone();
-            if slugify(&id) != id || id.is_empty() {
-                errors.push(
-                    Diagnostic::at(
-                        "E006",
-                        FILE,
-                        &text,
-                        d.id.span(),
-                        format!("invalid delegation id `{id}`"),
-                    )
-                    .with_help("ids are lower-case letters, digits and `-`"),
-                );
-            }
-            if !delegation_ids.insert(id.clone()) {
-                errors.push(Diagnostic::at(
-                    "E007",
-                    FILE,
-                    &text,
-                    d.id.span(),
-                    format!("duplicate delegation id `{id}`"),
-                ));
-            }
-            let mut member_ids = BTreeSet::new();
-            let mut members = Vec::new();
-            for m in d.member {
-                let (mid, mspan) = match &m.id {
-                    Some(s) => (s.get_ref().clone(), s.span()),
-                    None => (slugify(m.name.get_ref()), m.name.span()),
-                };
-                if m.id.is_some() && (mid.is_empty() || slugify(&mid) != mid) {
-                    errors.push(
-                        Diagnostic::at(
-                            "E006",
-                            FILE,
-                            &text,
-                            mspan.clone(),
-                            format!("invalid member id `{mid}`"),
-                        )
-                        .with_help("ids are lower-case letters, digits and `-`"),
-                    );
-                }
-                if !member_ids.insert(mid.clone()) {
-                    errors.push(
-                        Diagnostic::at(
-                            "E007",
-                            FILE,
-                            &text,
-                            mspan,
-                            format!("duplicate member `{mid}` in delegation `{id}`"),
-                        )
-                        .with_help("each member appears once; list other spellings in `variants`"),
-                    );
-                }
-                let mut cites = Vec::new();
-                for c in &m.cite {
-                    match parse_cite(c, &text) {
-                        Ok(rc) => cites.push(rc),
-                        Err(e) => errors.push(e),
-                    }
-                }
-                members.push(Member {
-                    id: mid,
-                    name: m.name.into_inner(),
-                    role: m.role,
-                    variants: m.variants,
-                    cites,
-                });
-            }
-            delegations.push(Delegation {
-                id,
-                name: d.name,
-                members,
-            });
-        }
+        // Every diagnostic in the file finds its line in one index.
+        let (delegations, errors) =
+            crate::diagnostic::with_line_index(&text, || check(file, &text));
         if errors.is_empty() {
             Ok(Roster { text, delegations })
         } else {
             Err(errors)
         }
     }
+}
+
+/// Checks ids and cites of the parsed roster file; `text` is its text.
+fn check(file: RosterFile, text: &str) -> (Vec<Delegation>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut delegation_ids = BTreeSet::new();
+    let mut delegations = Vec::new();
+    for d in file.delegation {
+        let id = d.id.get_ref().clone();
+        if slugify(&id) != id || id.is_empty() {
+            errors.push(
+                Diagnostic::at(
+                    "E006",
+                    FILE,
+                    text,
+                    d.id.span(),
+                    format!("invalid delegation id `{id}`"),
+                )
+                .with_help("ids are lower-case letters, digits and `-`"),
+            );
+        }
+        if !delegation_ids.insert(id.clone()) {
+            errors.push(Diagnostic::at(
+                "E007",
+                FILE,
+                text,
+                d.id.span(),
+                format!("duplicate delegation id `{id}`"),
+            ));
+        }
+        let mut member_ids = BTreeSet::new();
+        let mut members = Vec::new();
+        for m in d.member {
+            // A name is what each cited line must print: an empty one
+            // would be found everywhere (or crash the search).
+            for (name, what) in std::iter::once((&m.name, "member name"))
+                .chain(m.variants.iter().map(|v| (v, "variant")))
+            {
+                if crate::text::normalize_str(name.get_ref()).is_empty() {
+                    errors.push(
+                        Diagnostic::at(
+                            "E006",
+                            FILE,
+                            text,
+                            name.span(),
+                            format!("empty {what} in delegation `{id}`"),
+                        )
+                        .with_help("write the name as the sources print it"),
+                    );
+                }
+            }
+            if m.id.is_none()
+                && slugify(m.name.get_ref()).is_empty()
+                && !crate::text::normalize_str(m.name.get_ref()).is_empty()
+            {
+                errors.push(
+                    Diagnostic::at(
+                        "E006",
+                        FILE,
+                        text,
+                        m.name.span(),
+                        format!(
+                            "member name `{}` gives no id (no letter or digit)",
+                            m.name.get_ref()
+                        ),
+                    )
+                    .with_help("give the member an `id`"),
+                );
+            }
+            let (mid, mspan) = match &m.id {
+                Some(s) => (s.get_ref().clone(), s.span()),
+                None => (slugify(m.name.get_ref()), m.name.span()),
+            };
+            if m.id.is_some() && (mid.is_empty() || slugify(&mid) != mid) {
+                errors.push(
+                    Diagnostic::at(
+                        "E006",
+                        FILE,
+                        text,
+                        mspan.clone(),
+                        format!("invalid member id `{mid}`"),
+                    )
+                    .with_help("ids are lower-case letters, digits and `-`"),
+                );
+            }
+            if !member_ids.insert(mid.clone()) {
+                errors.push(
+                    Diagnostic::at(
+                        "E007",
+                        FILE,
+                        text,
+                        mspan,
+                        format!("duplicate member `{mid}` in delegation `{id}`"),
+                    )
+                    .with_help("each member appears once; list other spellings in `variants`"),
+                );
+            }
+            let mut cites = Vec::new();
+            for c in &m.cite {
+                match parse_cite(c, text) {
+                    Ok(rc) => cites.push(rc),
+                    Err(e) => errors.push(e),
+                }
+            }
+            members.push(Member {
+                id: mid,
+                name: m.name.into_inner(),
+                role: m.role,
+                variants: m.variants.into_iter().map(Spanned::into_inner).collect(),
+                cites,
+            });
+        }
+        delegations.push(Delegation {
+            id,
+            name: d.name,
+            members,
+        });
+    }
+    (delegations, errors)
 }
 
 #[cfg(test)]

@@ -55,16 +55,7 @@ impl Source {
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
         let rel = format!("sources/{path}");
         let decoded = std::str::from_utf8(bytes).map_err(|e| {
-            let at = e.valid_up_to();
-            let lossy = String::from_utf8_lossy(bytes);
-            Diagnostic::at(
-                "E009",
-                &rel,
-                &lossy,
-                at..at + 1,
-                format!("source is not valid UTF-8: invalid byte at offset {at}"),
-            )
-            .with_help(
+            crate::diagnostic::not_utf8(&rel, bytes, e.valid_up_to(), "source").with_help(
                 "sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256",
             )
         })?;
@@ -264,6 +255,14 @@ pub fn apply_manifest(
     manifest: Option<&Manifest>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    match manifest {
+        // Every diagnostic in the manifest finds its line in one index.
+        Some(m) => crate::diagnostic::with_line_index(&m.text, || apply(sources, manifest, diags)),
+        None => apply(sources, manifest, diags),
+    }
+}
+
+fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Diagnostic>) {
     let by_path: BTreeMap<String, usize> = sources
         .iter()
         .enumerate()
@@ -348,6 +347,29 @@ pub fn apply_manifest(
             };
         }
     }
+    // A source without a manifest id is published under its file stem:
+    // the stem must be a safe path segment.
+    for (i, s) in sources.iter().enumerate() {
+        if id_spans.contains_key(&i) {
+            continue;
+        }
+        if let Some(problem) = unsafe_stem(&s.id) {
+            diags.push(
+                Diagnostic::file(
+                    "E012",
+                    &format!("sources/{}", s.path),
+                    format!(
+                        "the file stem `{}` cannot name the source's pages: {problem}",
+                        s.id.escape_debug()
+                    ),
+                )
+                .with_help(format!(
+                    "give it an `id` in sources.toml ([[source]] with file = {} and id = \"…\")",
+                    toml_edit::Value::from(s.path.as_str())
+                )),
+            );
+        }
+    }
     for s in sources.iter().filter(|s| !s.has_entry) {
         diags.push(
             Diagnostic::file(
@@ -382,6 +404,28 @@ pub fn apply_manifest(
                 owners.insert(key, i);
             }
         }
+    }
+}
+
+/// Folders and files the build writes under `sources/` besides the sources'
+/// own folders.
+const GENERATED_UNDER_SOURCES: [&str; 2] = ["index.html", "_pages"];
+
+/// Why a file stem cannot be a source's id, which is a path segment of its
+/// provenance page (`sources/ID/`): `None` when it can.
+pub fn unsafe_stem(stem: &str) -> Option<&'static str> {
+    if stem.is_empty() {
+        Some("it is empty")
+    } else if stem.starts_with('.') {
+        Some("it starts with `.` (`.` and `..` name folders, others are hidden)")
+    } else if stem.contains(['/', '\\']) {
+        Some("it holds `/` or `\\`")
+    } else if stem.chars().any(char::is_control) {
+        Some("it holds a control character")
+    } else if GENERATED_UNDER_SOURCES.contains(&stem) {
+        Some("the build writes a file or folder of that name under sources/")
+    } else {
+        None
     }
 }
 
@@ -486,5 +530,25 @@ mod tests {
         assert!(!valid_id("-x"));
         assert!(!valid_id("a/b"));
         assert!(!valid_id(""));
+    }
+
+    #[test]
+    fn bug_08_unsafe_stems_are_named() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            ".hidden",
+            "a\u{1}b",
+            "a\nb",
+            "index.html",
+            "_pages",
+            "a\\b",
+        ] {
+            assert!(unsafe_stem(bad).is_some(), "{bad:?}");
+        }
+        for good in ["000_ab1f", "Reuters 2026", "ünï", "a.b", "index"] {
+            assert_eq!(unsafe_stem(good), None, "{good:?}");
+        }
     }
 }

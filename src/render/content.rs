@@ -93,14 +93,54 @@ pub(crate) fn text_fragment(url: &str, quote: &str) -> String {
     }
 }
 
+/// The most characters of the cited lines a note shows.
+const NOTE_LINE_CHARS: usize = 600;
+
+/// The cited lines as a note shows them: whole when short; otherwise a
+/// window of [`NOTE_LINE_CHARS`] around the matched quote (or from the
+/// start), with `…` where text is left out. Each note carries its lines, so
+/// a very long line cited many times must not be copied whole each time.
+fn shortened(lines: String, matched: Option<&str>) -> String {
+    if lines.len() <= NOTE_LINE_CHARS || lines.chars().count() <= NOTE_LINE_CHARS {
+        return lines;
+    }
+    let at = matched
+        .and_then(|q| q.lines().next())
+        .filter(|q| !q.is_empty())
+        .and_then(|q| lines.find(q))
+        .unwrap_or(0);
+    let from = lines[..at]
+        .char_indices()
+        .rev()
+        .take(NOTE_LINE_CHARS / 4)
+        .last()
+        .map_or(at, |(i, _)| i);
+    let to = lines[from..]
+        .char_indices()
+        .nth(NOTE_LINE_CHARS)
+        .map_or(lines.len(), |(i, _)| from + i);
+    let mut out = String::with_capacity(to - from + 8);
+    if from > 0 {
+        out.push_str("… ");
+    }
+    out.push_str(&lines[from..to]);
+    if to < lines.len() {
+        out.push_str(" …");
+    }
+    out
+}
+
 /// The view of one verified reference, as seen from a page at `root`.
 pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
     let s = &site.sources[r.source];
-    let line_text = (r.first..=r.last)
-        .map(|l| s.line(l).trim())
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let line_text = shortened(
+        (r.first..=r.last)
+            .map(|l| s.line(l).trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+        r.matched.as_ref().map(|m| s.char_slice(m.start, m.end)),
+    );
     let (quoted, summary) = match &r.quote {
         Some(q) => (true, text::normalize_str(q).into_owned()),
         None => (false, text::ellipsize(&text::normalize_str(&line_text), 90)),
@@ -292,5 +332,25 @@ mod tests {
             text_fragment("https://x.org/a#old", "start ... end"),
             "https://x.org/a#:~:text=start,end"
         );
+    }
+
+    #[test]
+    fn bug_25_notes_show_long_lines_shortened_around_the_quote() {
+        let long = format!(
+            "{} the quoted words {}",
+            "a ".repeat(5_000),
+            "z ".repeat(5_000)
+        );
+        let shown = shortened(long.clone(), Some("the quoted words"));
+        assert!(
+            shown.chars().count() <= NOTE_LINE_CHARS + 4,
+            "{}",
+            shown.len()
+        );
+        assert!(shown.contains("the quoted words"));
+        assert!(shown.starts_with("… ") && shown.ends_with(" …"));
+        let start = shortened(long, None);
+        assert!(start.starts_with("a a") && start.ends_with(" …"));
+        assert_eq!(shortened("short".into(), None), "short");
     }
 }
