@@ -395,6 +395,9 @@ pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
     let parser = Parser::new_ext(&text[body_at..], options()).into_offset_iter();
     for (event, range) in parser {
         let range = range.start + body_at..range.end + body_at;
+        b.body
+            .errors
+            .extend(crate::url::page_link(file, text, &event, &range));
         if b.skipping_paragraph {
             if matches!(event, Event::End(TagEnd::Paragraph)) {
                 b.skipping_paragraph = false;

@@ -104,13 +104,19 @@ fn bug_18_json_ld_cannot_leave_its_script_element() {
         assert_eq!(home["description"], format!("Description {p}"));
         assert_eq!(home["isPartOf"]["name"], format!("Site {p}"));
         assert_eq!(home["citation"][0]["name"], format!("Title {p}"));
-        assert_eq!(home["citation"][0]["publisher"]["name"], format!("Publisher {p}"));
+        assert_eq!(
+            home["citation"][0]["publisher"]["name"],
+            format!("Publisher {p}")
+        );
         let home_html = parse_file(&out.join("index.html"));
         assert_eq!(
             squash(&text(one(&home_html, "main h1"))),
             squash(&format!("Home {p}"))
         );
-        assert!(!select(&home_html, "li.note").is_empty(), "the notes are in the DOM");
+        assert!(
+            !select(&home_html, "li.note").is_empty(),
+            "the notes are in the DOM"
+        );
 
         let other = json_ld(out, "other/index.html");
         assert_eq!(other["headline"], format!("Other {p}"));
@@ -125,4 +131,185 @@ fn bug_18_json_ld_cannot_leave_its_script_element() {
             "the numbered lines are in the DOM"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 19: URL schemes
+
+fn manifest_with(extra: &str) -> String {
+    format!(
+        "[[source]]\nfile = \"a.txt\"\nid = \"alpha\"\ntitle = \"A\"\npublisher = \"P\"\n{extra}"
+    )
+}
+
+#[test]
+fn bug_19_source_url_must_be_http_or_https() {
+    // TOML texts of `url` values; the value starts on line 6, column 7 (its opening quote).
+    let bad = [
+        r#""javascript:alert(1)""#,
+        r#""JavaScript:alert(1)""#,
+        r#""  javascript:alert(1)""#,
+        r#""\tjavascript:alert(1)""#,
+        r#""\njavascript:alert(1)""#,
+        r#""java\tscript:alert(1)""#,
+        r#""java\nscript:alert(1)""#,
+        r#""\u0001javascript:alert(1)""#,
+        r#""data:text/html,<script>alert(1)</script>""#,
+        r#""vbscript:msgbox(1)""#,
+        r#""&#106;avascript:alert(1)""#,
+        r#""&#x6A;avascript:alert(1)""#,
+        r#""javascript&colon;alert(1)""#,
+        r#""//evil.example/x""#,
+        r#""ftp://example.org/a.txt""#,
+        r#""example.org/a""#,
+        r#""https:""#,
+        r#""https://""#,
+        r#""""#,
+        r#"'javascript:alert(1)'"#,
+    ];
+    for value in bad {
+        let site = minimal_site(&[(MANIFEST, &manifest_with(&format!("url = {value}\n")))]);
+        let diags = site.errors();
+        let d = find_diag(&diags, "E006", MANIFEST, 6, 7);
+        assert!(d.message.contains("url"), "{value}: {d}");
+    }
+    // Through the binary too: exit 1 and the position.
+    let site = minimal_site(&[(MANIFEST, &manifest_with("url = \"javascript:alert(1)\"\n"))]);
+    let r = site.run_check();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.assert_reports("E006", MANIFEST, 6, 7);
+
+    for good in [
+        "https://example.org/a?b=1#c",
+        "http://example.org",
+        "HTTPS://EXAMPLE.ORG/",
+    ] {
+        let site = minimal_site(&[(MANIFEST, &manifest_with(&format!("url = \"{good}\"\n")))]);
+        site.warnings();
+    }
+}
+
+#[test]
+fn a_web_source_url_is_still_linked() {
+    // A valid url is still linked (note and provenance page).
+    let site = minimal_site(&[(
+        MANIFEST,
+        &manifest_with("url = \"https://example.org/a\"\n"),
+    )]);
+    let out = tempdir();
+    succeeded(site.build(out.path()));
+    let home = parse_file(&out.path().join("index.html"));
+    let original = attr(one(&home, "a.cite-original"), "href");
+    assert!(
+        original.starts_with("https://example.org/a#:~:text="),
+        "{original}"
+    );
+    let prov = parse_file(&out.path().join("sources/alpha/index.html"));
+    assert!(select(&prov, "a[href=\"https://example.org/a\"]").len() == 1);
+}
+
+#[test]
+fn bug_19_note_links_must_be_web_or_relative() {
+    // `note` is on line 6; the marker points at the destination in the manifest (at the
+    // link when the destination is not written inside it).
+    let cases = [
+        (r#"note = "See [x](javascript:alert(1)).""#, 17),
+        (r#"note = "See <javascript:alert(1)>.""#, 14),
+        (r#"note = "See [x](data:text/html,hi).""#, 17),
+        (r#"note = "See [x]( vbscript:msgbox(1) ).""#, 18),
+        (r#"note = "See [x][r].\n\n[r]: javascript:alert(1)""#, 13),
+        (r#"note = "See ![x](javascript:alert(1)).""#, 18),
+        (r#"note = 'See [x](JAVASCRIPT:alert(1)).'"#, 17),
+        // An entity form cannot be found in the raw text: the marker is at the link.
+        (r#"note = "See [x](&#106;avascript:alert(1)).""#, 13),
+    ];
+    for (line, column) in cases {
+        let site = minimal_site(&[(MANIFEST, &manifest_with(&format!("{line}\n")))]);
+        let diags = site.errors();
+        let d = find_diag(&diags, "E006", MANIFEST, 6, column);
+        assert!(d.message.contains("link"), "{line}: {d}");
+    }
+    // A multi-line note: the position is on the line of the link.
+    let site = minimal_site(&[(
+        MANIFEST,
+        &manifest_with("note = \"\"\"\nFirst line.\nSee [x](javascript:alert(1)).\n\"\"\"\n"),
+    )]);
+    let diags = site.errors();
+    find_diag(&diags, "E006", MANIFEST, 8, 9);
+
+    let site = minimal_site(&[(
+        MANIFEST,
+        &manifest_with(
+            "note = \"[a](https://x.org) [b](http://x.org) [c](mailto:a@x.org) [d](../../claims/index.html#c-1) [e](#L2) <https://x.org/y>\"\n",
+        ),
+    )]);
+    site.warnings();
+    let out = tempdir();
+    succeeded(site.build(out.path()));
+    let prov = parse_file(&out.path().join("sources/alpha/index.html"));
+    for href in [
+        "https://x.org",
+        "http://x.org",
+        "mailto:a@x.org",
+        "../../claims/index.html#c-1",
+        "#L2",
+        "https://x.org/y",
+    ] {
+        assert_eq!(
+            select(&prov, &format!("div.source-note a[href=\"{href}\"]")).len(),
+            1,
+            "{href}"
+        );
+    }
+}
+
+#[test]
+fn bug_19_page_links_must_be_web_mailto_or_relative() {
+    let cases = [
+        ("Go [x](javascript:alert(1)) now.\n", 5, 8),
+        ("Go <javascript:alert(1)> now.\n", 5, 5),
+        ("Go [x](Data:text/html,hi) now.\n", 5, 8),
+        ("Go ![x](vbscript:msgbox(1)) now.\n", 5, 9),
+        ("Go [x][r] now.\n\n[r]: javascript:alert(1)\n", 5, 4),
+        ("Go [x](&#106;avascript:alert(1)) now.\n", 5, 4),
+        ("Note.[^n]\n\n[^n]: See [x](javascript:alert(1)).\n", 7, 15),
+    ];
+    for (body, line, column) in cases {
+        let site = minimal_site(&[(
+            PAGE,
+            &page(&format!("The harbour will reopen [@alpha:2].\n\n{body}")),
+        )]);
+        // The body begins on line 5; the case text on line 7.
+        let diags = site.errors();
+        let d = find_diag(&diags, "E004", PAGE, line + 2, column);
+        assert!(d.message.contains("link"), "{body}: {d}");
+    }
+    let site = minimal_site(&[(PAGE, &page("Go [x](javascript:alert(1)) now.\n"))]);
+    let r = site.run_check();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.assert_reports("E004", PAGE, 5, 8);
+
+    let site = minimal_site(&[(
+        PAGE,
+        &page("The harbour will reopen [@alpha:2].\n\n[a](https://x.org) [b](HTTP://x.org) [c](mailto:a@x.org) [d](claims/index.html) [e](#c-1) [f](sources/alpha/index.html#L2) <https://x.org/y>\n"),
+    )]);
+    site.warnings();
+}
+
+#[test]
+fn bug_19_base_url_must_be_http_or_https() {
+    // `base_url` reaches the canonical link, og:url, the sitemap and the JSON-LD.
+    for value in ["javascript://%0aalert(1)", "data://x", "java\\tscript://x"] {
+        let site = minimal_site(&[(
+            "site.toml",
+            &format!("title = \"Minimal\"\nbase_url = \"{value}\"\n"),
+        )]);
+        let diags = site.errors();
+        find_diag(&diags, "E006", "site.toml", 2, 1);
+    }
+    let site = minimal_site(&[(
+        "site.toml",
+        "title = \"Minimal\"\nbase_url = \"https://x.org/explainer\"\n",
+    )]);
+    site.warnings();
 }
