@@ -28,6 +28,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod source;
 pub mod text;
+pub mod url;
 pub mod write;
 
 use std::path::{Path, PathBuf};

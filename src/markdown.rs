@@ -673,6 +673,9 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
             Event::Start(Tag::HtmlBlock) => b.saw.html.push(range.clone()),
             _ => {}
         }
+        b.body
+            .errors
+            .extend(crate::url::page_link(file, text, &event, &range));
         if b.skipping_paragraph {
             if matches!(event, Event::End(TagEnd::Paragraph)) {
                 b.skipping_paragraph = false;

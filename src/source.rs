@@ -220,9 +220,9 @@ pub struct Entry {
     author: Option<String>,
     published: Option<toml::value::Datetime>,
     retrieved: Option<toml::value::Datetime>,
-    url: Option<String>,
+    url: Option<Spanned<String>>,
     sha256: Option<Spanned<String>>,
-    note: Option<String>,
+    note: Option<Spanned<String>>,
 }
 
 /// The parsed manifest, with its text kept for positions in diagnostics.
@@ -336,14 +336,21 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                     );
                 }
             }
+            crate::url::check_source(
+                MANIFEST,
+                &m.text,
+                entry.url.as_ref(),
+                entry.note.as_ref(),
+                diags,
+            );
             source.meta = Meta {
                 title: entry.title.clone(),
                 publisher: entry.publisher.clone(),
                 author: entry.author.clone(),
                 published: entry.published.map(|d| d.to_string()),
                 retrieved: entry.retrieved.map(|d| d.to_string()),
-                url: entry.url.clone(),
-                note: entry.note.clone(),
+                url: entry.url.as_ref().map(|u| u.get_ref().clone()),
+                note: entry.note.as_ref().map(|n| n.get_ref().clone()),
             };
         }
     }

@@ -241,11 +241,27 @@ impl Markup {
     }
 }
 
-/// Escapes JSON for a `<script>` element.
+/// JSON for a `<script>` element (or anywhere else in HTML): `<`, `>` and
+/// `&` are written `\u003c`, `\u003e`, `\u0026`. Escaping only `</` is not
+/// enough: `<!--<script>` in a string puts the HTML parser into the "script
+/// data double escaped" state, and the rest of the page becomes script text.
+/// The three characters can only stand inside JSON strings, where the escapes
+/// mean the same characters, so the JSON is unchanged for a JSON reader.
 pub(crate) fn script_json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value)
-        .expect("JSON values serialize")
-        .replace("</", "<\\/")
+    let json = serde_json::to_string(value).expect("JSON values serialize");
+    let mut out = String::with_capacity(json.len() + 16);
+    let mut last = 0;
+    for (i, c) in json.match_indices(['<', '>', '&']) {
+        out.push_str(&json[last..i]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            _ => "\\u0026",
+        });
+        last = i + 1;
+    }
+    out.push_str(&json[last..]);
+    out
 }
 
 /// `2026-01-07` -> `7 January 2026`; other shapes are shown as written.
@@ -690,5 +706,13 @@ mod tests {
     fn script_json_cannot_close_the_script() {
         let v = serde_json::json!({ "x": "</script><script>alert(1)</script>" });
         assert!(!script_json(&v).contains("</script"));
+    }
+
+    #[test]
+    fn bug_18_script_json_escapes_every_markup_character() {
+        let v = serde_json::json!({ "x<": "<!--<script> a&b </script> >" });
+        let s = script_json(&v);
+        assert!(!s.contains(['<', '>', '&']), "{s}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
     }
 }
