@@ -183,6 +183,7 @@ impl Preview {
             warnings,
             stats,
             output: None,
+            notices: Vec::new(),
         })
     }
 }
