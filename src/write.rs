@@ -482,6 +482,19 @@ fn exchange(_: &Path, _: &Path) -> Result<bool> {
 impl Staging {
     /// The path of `path` in the staging directory, its folder made.
     fn prepare(&self, path: &str) -> Result<PathBuf> {
+        // Every file stays inside the staging folder: a site path is plain
+        // folder names (`..`, `.`, a leading `/` or an empty part would
+        // write elsewhere or over another file).
+        if path.is_empty()
+            || path
+                .split('/')
+                .any(|part| part.is_empty() || part == "." || part == "..")
+            || Path::new(path)
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            bail!("refusing to write {path:?}: not a plain path inside the output");
+        }
         let target = self.dir.join(path);
         if let Some((folder, _)) = path.rsplit_once('/') {
             let known = self.made.lock().expect("dir set lock").contains(folder);
@@ -690,6 +703,18 @@ mod tests {
         let notes = atomically(&out, &[("index.html".into(), b"third".to_vec())]).unwrap();
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_site_path_that_leaves_the_staging_folder_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        for path in ["../x", "sources/../index.html", "/etc/x", "a//b", "./a", ""] {
+            let e = atomically(&out, &[(path.into(), b"x".to_vec())]).unwrap_err();
+            assert!(e.to_string().contains("refusing"), "{path}: {e}");
+        }
+        assert!(!out.exists());
+        assert!(!tmp.path().join("x").exists());
     }
 
     #[test]
