@@ -493,6 +493,45 @@ fn bug_04_kill_9_in_a_loop_never_loses_the_output() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. An old output that cannot be removed after the swap is a warning
+
+fn chattr(flag: &str, path: &Path) -> bool {
+    Command::new("chattr")
+        .args([OsStr::new("-R"), OsStr::new(flag), path.as_os_str()])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn bug_05_an_old_output_that_cannot_be_removed_is_a_warning_with_exit_0() {
+    let site = minimal_site(&[]);
+    let tmp = tempdir();
+    let out = tmp.path().join("public");
+    succeeded(site.build(&out));
+    // An immutable file cannot be removed, not even by root (a read-only
+    // folder can, by root). Without chattr or the right, nothing to test.
+    if !chattr("+i", &out.join("index.html")) {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    }
+    site.replace("content/_index.md", "reopen [", "reopen soon [");
+    let r = site.run_build(&out);
+    chattr("-i", tmp.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning: "), "{}", r.stderr);
+    assert!(r.stderr.contains("could not be removed"), "{}", r.stderr);
+    assert!(fs::read_to_string(out.join("index.html"))
+        .unwrap()
+        .contains("reopen soon"));
+    // The next build removes what is left.
+    let r = site.run_build(&out);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("warning: "), "{}", r.stderr);
+    assert_eq!(names(tmp.path()), [".public.explainer-lock", "public"]);
+}
+
+// ---------------------------------------------------------------------------------------------
 // 20. No walk root that is a symbolic link is followed
 
 /// A folder outside the site holding a "secret" file and a template.
