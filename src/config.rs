@@ -52,6 +52,12 @@ impl Config {
             problems
                 .push("`base_url` must be an absolute URL such as https://example.org/explainer/");
         }
+        if problems.is_empty() {
+            if let Some((message, help)) = output_dir_problem(&config.output_dir) {
+                let at = key_span(text, "output_dir");
+                return Err(Diagnostic::at("E006", FILE, text, at, message).with_help(help));
+            }
+        }
         match problems.first() {
             Some(p) => {
                 let key = if p.starts_with("`theme`") {
@@ -70,6 +76,54 @@ impl Config {
     pub fn base(&self) -> Option<String> {
         (!self.base_url.is_empty()).then(|| format!("{}/", self.base_url.trim_end_matches('/')))
     }
+}
+
+/// Why `output_dir` may not be used, and what to do instead: it must stay
+/// below the site root (only `--output` may point elsewhere) and may not be
+/// the root itself or lie in `content/`, `sources/` or `themes/`. Checked on
+/// the text alone; `build` checks the real paths again.
+fn output_dir_problem(value: &str) -> Option<(String, &'static str)> {
+    use std::path::Component;
+    let path = std::path::Path::new(value);
+    let leaves = || {
+        Some((
+            format!("`output_dir = {value:?}` leaves the site root"),
+            "output_dir is a folder below the site root, such as \"public\"; pass --output DIR to build outside the site",
+        ))
+    };
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => return leaves(),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.pop().is_none() {
+                    return leaves();
+                }
+            }
+            Component::Normal(name) => parts.push(name),
+        }
+    }
+    match parts.first().and_then(|p| p.to_str()) {
+        None if parts.is_empty() => Some((
+            format!("`output_dir = {value:?}` is the site root itself"),
+            "the build replaces its output folder whole; use a folder below the root, such as \"public\"",
+        )),
+        Some(first @ ("content" | "sources" | "themes")) => Some((
+            format!("`output_dir = {value:?}` is inside {first}/"),
+            "the build replaces its output folder whole; use a folder of its own, such as \"public\"",
+        )),
+        _ => None,
+    }
+}
+
+/// The byte span of a top-level key in a TOML text (its start when the key
+/// cannot be found).
+fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    toml_edit::ImDocument::parse(text)
+        .ok()
+        .and_then(|doc| doc.as_table().get_key_value(key)?.0.span())
+        .unwrap_or(0..0)
 }
 
 /// A TOML or serde error as a diagnostic at the span the parser reports.
@@ -122,6 +176,29 @@ mod tests {
     fn wrong_type_is_e006() {
         let d = Config::parse("title = \"T\"\nminify = \"yes\"\n").unwrap_err();
         assert_eq!((d.code, d.line), ("E006", 2));
+    }
+
+    #[test]
+    fn bug_21_output_dir_stays_below_the_root_outside_the_site_folders() {
+        for ok in ["public", "./out", "a/../public", "docs/site", "contents"] {
+            assert!(output_dir_problem(ok).is_none(), "{ok}");
+        }
+        for bad in [
+            "..",
+            "../x",
+            "a/../../x",
+            "/abs",
+            "",
+            ".",
+            "public/..",
+            "content",
+            "./sources/x",
+            "themes",
+        ] {
+            assert!(output_dir_problem(bad).is_some(), "{bad}");
+        }
+        let d = Config::parse("title = \"T\"\n  output_dir = \"../x\"\n").unwrap_err();
+        assert_eq!((d.code, d.line, d.column), ("E006", 2, 3));
     }
 
     #[test]

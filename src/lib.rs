@@ -86,6 +86,9 @@ pub struct Report {
     pub stats: Stats,
     /// Where the site was written (`None` for `check`).
     pub output: Option<PathBuf>,
+    /// Problems outside the content that did not fail the command, printed
+    /// as warnings (an old output that could not be removed).
+    pub notices: Vec<String>,
 }
 
 /// Why a build failed: content errors (exit 1) or usage/I-O (exit 2).
@@ -264,6 +267,7 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
         warnings,
         stats,
         output: None,
+        notices: Vec::new(),
     })
 }
 
@@ -301,6 +305,7 @@ pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> 
         warnings,
         stats: stats(&site, count, started),
         output: None,
+        notices: Vec::new(),
     };
     Ok((files, report))
 }
@@ -310,15 +315,18 @@ pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> 
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.mode(true))?;
-    let output = opts
-        .output
-        .clone()
-        .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
-    let staging = write::Staging::new(&output)?;
+    // An output given with --output may lie outside the site; output_dir
+    // may not (see `config`), not even through a symbolic link.
+    let (output, outside_allowed) = match &opts.output {
+        Some(out) => (out.clone(), true),
+        None => (opts.root.join(&site.config.output_dir), false),
+    };
+    let real = write::output_place(&opts.root, &output, outside_allowed)?;
+    let staging = write::Staging::new(&real)?;
     let t = Mark::now();
     let count = render::site(&site, &theme, site.config.minify, &staging).map_err(render_error)?;
     let t = timing("render", t);
-    staging.commit()?;
+    let notices = staging.commit()?;
     timing("commit", t);
     let warnings = std::mem::take(&mut site.warnings);
     let stats = stats(&site, count, started);
@@ -327,6 +335,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         warnings,
         stats,
         output: Some(output),
+        notices,
     })
 }
 
@@ -429,5 +438,6 @@ pub fn lock(opts: &Options) -> Result<Report, Failure> {
         warnings,
         stats: stats(&site, 1, started),
         output: Some(opts.root.join(lock::FILE)),
+        notices: Vec::new(),
     })
 }

@@ -23,14 +23,33 @@ use crate::resolve::Input;
 use crate::roster::{self, Roster};
 use crate::source::{self, Manifest, Source};
 
+/// Refuses a folder of the site that is a symbolic link: nothing is read
+/// through one, walk roots included (a link could publish any folder on
+/// disk).
+pub fn no_symlink(path: &Path) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "{} is a symbolic link; the build never reads through one. Put the folder itself there",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Files below `dir` with the given extension, as (absolute path, path
-/// relative to `dir` with `/`), sorted; symlinks are not followed.
+/// relative to `dir` with `/`), sorted; symlinks are not followed, and a
+/// `dir` that is one is refused.
 pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<(PathBuf, String)>> {
+    no_symlink(dir)?;
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if !entry.file_type().is_file()
             || entry.path().extension().and_then(|e| e.to_str()) != Some(ext)

@@ -182,6 +182,9 @@ fn finish(verb: &str, result: Result<Report, Failure>) -> ExitCode {
     match result {
         Ok(report) => {
             print(&report.warnings);
+            for notice in &report.notices {
+                eprintln!("warning: {notice}\n");
+            }
             eprintln!("{}", summary(verb, &report));
             ExitCode::SUCCESS
         }

@@ -189,6 +189,7 @@ impl Preview {
             warnings,
             stats,
             output: None,
+            notices: Vec::new(),
         })
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::files_with_ext;
+use crate::load::{files_with_ext, no_symlink};
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -133,6 +133,9 @@ impl Theme {
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
         let mut overrides = BTreeMap::new();
+        // Nothing is read through a symbolic link: not the theme's folders.
+        no_symlink(&root.join("themes"))?;
+        no_symlink(&dir)?;
         if name != "default" && !dir.is_dir() {
             return Ok(Err(vec![Diagnostic::file(
                 "E006",
@@ -150,9 +153,11 @@ impl Theme {
             templates.insert(rel, text);
         }
         let static_dir = dir.join("static");
+        no_symlink(&static_dir)?;
         if static_dir.is_dir() {
             for entry in walkdir::WalkDir::new(&static_dir)
                 .follow_links(false)
+                .follow_root_links(false)
                 .sort_by_file_name()
             {
                 let entry = entry.with_context(|| format!("reading {}", static_dir.display()))?;
