@@ -12,8 +12,6 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
-use crate::render::Output;
-
 /// Marker file: holds no timestamp or path, so output stays byte-identical.
 pub const MARKER: &str = ".explainer-output";
 const MARKER_TEXT: &str = "This directory is written by `explainer build` and replaced on every build.\nFiles put here by hand are lost on the next build.\n";
@@ -68,18 +66,6 @@ fn clear_leftover(path: &Path) -> Result<()> {
         fs::remove_dir_all(path).with_context(|| format!("removing {}", path.display()))?;
     }
     Ok(())
-}
-
-/// Minifies one HTML file. The doctype and the closing tags are kept, so the
-/// output stays valid HTML for checkers as well as browsers.
-pub fn minify_html(bytes: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::new()
-    };
-    minify_html::minify(bytes, &cfg)
 }
 
 /// A staging directory beside the output: files go in as they are rendered;
@@ -162,7 +148,7 @@ impl Staging {
     }
 }
 
-impl crate::render::Sink for Staging {
+impl Sink for Staging {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
         let target = self.prepare(&path)?;
         fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
@@ -215,9 +201,29 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 pub fn atomically(out: &Path, files: &[Output]) -> Result<()> {
     let staging = Staging::new(out)?;
     for (path, bytes) in files {
-        crate::render::Sink::put(&staging, path.clone(), bytes.clone())?;
+        Sink::put(&staging, path.clone(), bytes.clone())?;
     }
     staging.commit()
+}
+
+/// One output file: path relative to the output dir (with `/`), and bytes.
+pub type Output = (String, Vec<u8>);
+
+/// Where rendered files go: the build's staging directory, or memory for
+/// `serve`. Called from many threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// A large file, written in parts by `fill` as they are made.
+    fn put_with(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 #[cfg(test)]

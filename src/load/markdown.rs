@@ -11,8 +11,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::cite::{self, Group};
 use crate::diagnostic::Diagnostic;
+use crate::load::cite::{self, Group};
 use crate::text;
 
 /// CommonMark plus tables, footnotes, strikethrough and smart punctuation.
@@ -57,14 +57,6 @@ pub struct Pieces {
     pub groups: Vec<CiteGroup>,
     /// Editorial footnote definitions by label.
     pub footnotes: BTreeMap<String, Vec<Piece>>,
-    pub errors: Vec<Diagnostic>,
-}
-
-/// A parsed page body: its citation groups, its HTML, its syntax errors.
-#[derive(Debug)]
-pub struct Body {
-    pub groups: Vec<CiteGroup>,
-    pub html: crate::body::Html,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -360,23 +352,6 @@ fn in_run(event: &Event) -> bool {
             | Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
             | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
     )
-}
-
-/// Parses the body of a page starting at byte `body_at` of `text` (the whole
-/// file) and, with `html`, turns it into HTML. Without (`check`), only the
-/// notes are numbered and the shortcodes kept, for verification.
-pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
-    let p = parse_pieces(file, text, body_at);
-    let html = if html {
-        crate::body::render(&p.pieces, p.groups.len(), &p.footnotes)
-    } else {
-        crate::body::outline(&p.pieces, p.groups.len())
-    };
-    Body {
-        groups: p.groups,
-        html,
-        errors: p.errors,
-    }
 }
 
 /// The Markdown pass: events with citation groups, footnote references and

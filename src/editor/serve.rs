@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::preview::{Generation, Preview};
+use crate::editor::preview::{Generation, Preview};
 use crate::{Failure, Options};
 
 const PREFIX: &str = "/__explainer/";
@@ -394,7 +394,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
         .unwrap_or_default();
     match first.as_str() {
         "sources" | "content" | "themes" => true,
-        name => name == "site.toml" || name == crate::lock::FILE,
+        name => name == "site.toml" || name == crate::load::lock::FILE,
     }
 }
 

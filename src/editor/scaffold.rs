@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
-use crate::source::{self, Source};
+use crate::load::source::{self, Source};
 use crate::text;
 
 /// What `new source` added.
