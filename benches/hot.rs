@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use explainer::{cite, markdown, text, Options};
+use explainer::load::{body, cite};
+use explainer::{text, Options};
 
 /// Pages of the site benchmarked whole (plus the home page).
 const SITE_PAGES: usize = 50;
@@ -91,16 +92,18 @@ fn page(c: &mut Criterion) {
     let file = "content/section-00/page-000001.md";
     let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
     let body_at = text[3..].find("+++\n").unwrap() + 3 + 4;
-    let body = markdown::parse(file, &text, body_at, true);
+    let body = body::parse(file, &text, body_at, true);
     assert!(body.errors.is_empty());
     assert!(body.groups.len() >= 8, "{} groups", body.groups.len());
     let mut g = c.benchmark_group("page");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("markdown::parse", |b| {
-        b.iter(|| markdown::parse(file, black_box(&text), body_at, true))
+        b.iter(|| body::parse(file, black_box(&text), body_at, true))
     });
     g.bench_function("page::parse (front matter + body)", |b| {
-        b.iter(|| explainer::page::parse(file, "section-00/page-000001.md", black_box(&text), true))
+        b.iter(|| {
+            explainer::load::page::parse(file, "section-00/page-000001.md", black_box(&text), true)
+        })
     });
     g.finish();
 }

@@ -11,28 +11,26 @@
 // (the offending line, help, fix) is worth more than a smaller `Result`.
 #![allow(clippy::result_large_err)]
 
-pub mod body;
-pub mod cite;
-pub mod config;
+// Leaves: used by every phase, naming none.
 pub mod diagnostic;
-pub mod fix;
+pub mod escape;
+pub mod text;
+pub mod timing;
+
+// The pipeline, in the order a build runs it; each names only the ones above it.
 pub mod load;
-pub mod lock;
-pub mod markdown;
-pub mod page;
-pub mod preview;
 pub mod render;
 pub mod resolve;
-pub mod roster;
-pub mod scaffold;
-pub mod serve;
-pub mod source;
-pub mod text;
-pub mod url;
 pub mod write;
+
+// The editor's tools, built on the pipeline.
+pub mod editor;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use load::lock;
+use timing::Mark;
 
 pub use diagnostic::{Diagnostic, Severity};
 
@@ -115,80 +113,6 @@ impl Failure {
     }
 }
 
-/// A point in the build for [`timing`]: wall clock, and the process's CPU
-/// time and peak memory so far.
-#[derive(Clone, Copy)]
-pub(crate) struct Mark {
-    wall: Instant,
-    usage: Option<Usage>,
-}
-
-#[derive(Clone, Copy)]
-struct Usage {
-    user: Duration,
-    sys: Duration,
-    /// Peak resident set size in KiB.
-    peak_rss: u64,
-}
-
-impl Mark {
-    pub(crate) fn now() -> Mark {
-        Mark {
-            wall: Instant::now(),
-            usage: usage(),
-        }
-    }
-}
-
-/// CPU time and peak RSS of the whole process so far.
-#[cfg(unix)]
-fn usage() -> Option<Usage> {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
-    // SAFETY: getrusage fills the struct it is given, and reports failure.
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } != 0 {
-        return None;
-    }
-    // SAFETY: initialised by the successful call above.
-    let usage = unsafe { usage.assume_init() };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    Some(Usage {
-        user: time(usage.ru_utime),
-        sys: time(usage.ru_stime),
-        // Linux reports KiB.
-        peak_rss: usage.ru_maxrss.max(0) as u64,
-    })
-}
-
-#[cfg(not(unix))]
-fn usage() -> Option<Usage> {
-    None
-}
-
-/// With `EXPLAINER_TIMINGS` set, each phase's wall time, the CPU time the
-/// process spent in it (user and kernel, over all threads) and the peak RSS
-/// at its end go to stderr, for profiling the build (see benches/).
-pub(crate) fn timing(phase: &str, since: Mark) -> Mark {
-    let now = Mark::now();
-    if std::env::var_os("EXPLAINER_TIMINGS").is_some() {
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let wall = ms(now.wall - since.wall);
-        let cpu = match (since.usage, now.usage) {
-            (Some(a), Some(b)) => format!(
-                "  cpu {:>8.1} ms (user {:>8.1}, sys {:>8.1})  peak RSS {:>5} MiB",
-                ms(b.user - a.user + b.sys - a.sys),
-                ms(b.user - a.user),
-                ms(b.sys - a.sys),
-                b.peak_rss / 1024
-            ),
-            _ => String::new(),
-        };
-        eprintln!("timing: {phase:<8} {wall:>8.1} ms{cpu}");
-    }
-    now
-}
-
 fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
@@ -196,14 +120,17 @@ fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// Load and resolve: every check, nothing written.
-fn verify(root: &Path, mode: load::Mode) -> Result<(resolve::Site, render::Theme), Failure> {
+pub(crate) fn verify(
+    root: &Path,
+    mode: load::Mode,
+) -> Result<(resolve::Site, render::Theme), Failure> {
     verify_cached(&mut load::Cache::one_shot(), None, root, mode)
 }
 
 /// [`verify`], re-reading only the files changed since `cache` last loaded
 /// and, with a `memo`, re-verifying only the pages whose inputs changed
 /// since it was filled.
-fn verify_cached(
+pub(crate) fn verify_cached(
     cache: &mut load::Cache,
     memo: Option<&mut resolve::Memo>,
     root: &Path,
@@ -212,7 +139,7 @@ fn verify_cached(
     let mut diags = Vec::new();
     let t = Mark::now();
     let input = cache.site(root, mode, &mut diags)?;
-    let t = timing("load", t);
+    let t = timing::timing("load", t);
     let theme = match render::Theme::load(root, &input.config.theme)? {
         Ok(t) => {
             diags.extend(render::theme::check_templates(&t, &input.pages));
@@ -230,7 +157,7 @@ fn verify_cached(
             None
         }
     };
-    timing("resolve", t);
+    timing::timing("resolve", t);
     match (site, theme) {
         (Some(mut site), Some(theme)) if !diags.iter().any(Diagnostic::is_error) => {
             diags.append(&mut site.warnings);
@@ -241,7 +168,7 @@ fn verify_cached(
     }
 }
 
-fn stats(site: &resolve::Site, files: usize, started: Instant) -> Stats {
+pub(crate) fn stats(site: &resolve::Site, files: usize, started: Instant) -> Stats {
     Stats {
         pages: site.pages.len(),
         sources: site.sources.len(),
@@ -273,9 +200,9 @@ pub fn check(opts: &Options) -> Result<Report, Failure> {
 
 /// Collects rendered files in memory (for [`render`]).
 #[derive(Default)]
-struct Memory(std::sync::Mutex<Vec<render::Output>>);
+struct Memory(std::sync::Mutex<Vec<write::Output>>);
 
-impl render::Sink for Memory {
+impl write::Sink for Memory {
     fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
         self.0.lock().expect("memory sink lock").push((path, bytes));
         Ok(())
@@ -292,7 +219,7 @@ fn render_error(e: render::RenderError) -> Failure {
 /// Verify and render into memory, unminified: the files of the site, sorted
 /// by path, nothing written: the whole site at once, which `serve`'s
 /// incremental preview is tested against.
-pub fn render(opts: &Options) -> Result<(Vec<render::Output>, Report), Failure> {
+pub fn render(opts: &Options) -> Result<(Vec<write::Output>, Report), Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.mode(true))?;
     let memory = Memory::default();
@@ -325,9 +252,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let staging = write::Staging::new(&real)?;
     let t = Mark::now();
     let count = render::site(&site, &theme, site.config.minify, &staging).map_err(render_error)?;
-    let t = timing("render", t);
+    let t = timing::timing("render", t);
     let notices = staging.commit()?;
-    timing("commit", t);
+    timing::timing("commit", t);
     let warnings = std::mem::take(&mut site.warnings);
     let stats = stats(&site, count, started);
     drop_later((site, theme));
@@ -347,75 +274,9 @@ fn drop_later<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
-/// What `check --fix` did.
-#[derive(Debug)]
-pub struct FixReport {
-    /// Citations rewritten (or, in a dry run, that would be).
-    pub applied: Vec<fix::Applied>,
-    /// Diagnostics left after the fixes: ambiguous or missing quotes and the rest.
-    pub remaining: Vec<Diagnostic>,
-    /// `citations.lock` was refreshed.
-    pub lock_written: bool,
-    /// A lock exists but could not be refreshed because errors remain.
-    pub lock_stale: bool,
-}
-
-/// `explainer check --fix [--dry-run]`: rewrite the line numbers of citations
-/// whose quote (or locked line) now stands on exactly one other line.
-pub fn fix(opts: &Options, dry_run: bool) -> Result<FixReport, Failure> {
-    let mode = load::Mode {
-        drafts: opts.drafts,
-        lock: true,
-        html: false,
-    };
-    let diags = match verify(&opts.root, mode) {
-        Ok((mut site, _)) => {
-            return Ok(FixReport {
-                applied: Vec::new(),
-                remaining: std::mem::take(&mut site.warnings),
-                lock_written: false,
-                lock_stale: false,
-            })
-        }
-        Err(Failure::Content(diags)) => diags,
-        Err(e) => return Err(e),
-    };
-    let applied = fix::apply(&opts.root, &diags, dry_run)?;
-    if dry_run || applied.is_empty() {
-        let remaining = diags.into_iter().filter(|d| d.fix.is_none()).collect();
-        return Ok(FixReport {
-            applied,
-            remaining,
-            lock_written: false,
-            lock_stale: false,
-        });
-    }
-    let had_lock = opts.root.join(lock::FILE).is_file();
-    match verify(&opts.root, mode) {
-        Ok((mut site, _)) => {
-            if had_lock {
-                write_lock(&opts.root, &site)?;
-            }
-            Ok(FixReport {
-                applied,
-                remaining: std::mem::take(&mut site.warnings),
-                lock_written: had_lock,
-                lock_stale: false,
-            })
-        }
-        Err(Failure::Content(remaining)) => Ok(FixReport {
-            applied,
-            remaining,
-            lock_written: false,
-            lock_stale: had_lock,
-        }),
-        Err(e) => Err(e),
-    }
-}
-
-fn write_lock(root: &Path, site: &resolve::Site) -> Result<(), Failure> {
+pub(crate) fn write_lock(root: &Path, site: &resolve::Site) -> Result<(), Failure> {
     let path = root.join(lock::FILE);
-    std::fs::write(&path, lock::Lock::of(site).render()).map_err(|e| {
+    std::fs::write(&path, site.lock().render()).map_err(|e| {
         Failure::Io(anyhow::Error::new(e).context(format!("writing {}", path.display())))
     })
 }

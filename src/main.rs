@@ -206,7 +206,7 @@ fn finish(verb: &str, result: Result<Report, Failure>) -> ExitCode {
 }
 
 fn fix(root: PathBuf, dry_run: bool) -> ExitCode {
-    match explainer::fix(&Options::new(root), dry_run) {
+    match explainer::editor::fix::run(&Options::new(root), dry_run) {
         Ok(report) => {
             for a in &report.applied {
                 println!("{a}");
@@ -272,12 +272,12 @@ fn main() -> ExitCode {
             open,
             drafts,
         } => {
-            match explainer::serve::run(explainer::serve::ServeOptions {
+            match explainer::editor::serve::run(explainer::editor::serve::ServeOptions {
                 drafts,
                 port,
                 interface,
                 open,
-                ..explainer::serve::ServeOptions::new(root)
+                ..explainer::editor::serve::ServeOptions::new(root)
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => finish("", Err(Failure::Io(e))),
@@ -286,7 +286,7 @@ fn main() -> ExitCode {
         Command::Lock { root } => finish("locked", explainer::lock(&Options::new(root))),
         Command::New {
             what: New::Source { file, id, root },
-        } => match explainer::scaffold::new_source(&root, &file, id.as_deref()) {
+        } => match explainer::editor::scaffold::new_source(&root, &file, id.as_deref()) {
             Ok(s) => {
                 eprintln!(
                     "added sources/{} to sources/sources.toml as `{}` (sha256 {})\n  title: {}",
@@ -298,7 +298,7 @@ fn main() -> ExitCode {
         },
         Command::New {
             what: New::Page { path, title, root },
-        } => match explainer::scaffold::new_page(&root, &path, &title) {
+        } => match explainer::editor::scaffold::new_page(&root, &path, &title) {
             Ok(p) => {
                 eprintln!("wrote {}", p.display());
                 ExitCode::SUCCESS

@@ -27,8 +27,6 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
-use crate::render::Output;
-
 /// Marker file: holds no timestamp or path, so output stays byte-identical.
 pub const MARKER: &str = ".explainer-output";
 const MARKER_TEXT: &str = "This directory is written by `explainer build` and replaced on every build.\nFiles put here by hand are lost on the next build.\n";
@@ -325,27 +323,6 @@ fn recover(out: &Path, previous: &Path, notes: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// Minifies one HTML file. The doctype and the closing tags are kept, so the
-/// output stays valid HTML for checkers as well as browsers. The minifier
-/// recurses once per nested element: a file nested deeper than
-/// `MINIFY_DEPTH` (a page warned with W005, a source note) is returned as it
-/// is rather than overflow the stack.
-pub fn minify_html(bytes: &[u8]) -> Vec<u8> {
-    /// Above a page's own limit and its template's nesting; the minifier
-    /// managed 400 on a 2 MiB thread in a debug build.
-    const MINIFY_DEPTH: usize = crate::markdown::MAX_NESTING + 56;
-    if crate::body::tag_depth(bytes, &mut 0) > MINIFY_DEPTH {
-        return bytes.to_vec();
-    }
-    let cfg = minify_html::Cfg {
-        minify_css: true,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::new()
-    };
-    minify_html::minify(bytes, &cfg)
-}
-
 /// A staging directory beside the output: files go in as they are rendered;
 /// `commit` swaps it in for the output. Dropped uncommitted (a failed build),
 /// it is removed and the previous output is left as it was. It holds the
@@ -521,7 +498,7 @@ impl Staging {
     }
 }
 
-impl crate::render::Sink for Staging {
+impl Sink for Staging {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
         let target = self.prepare(&path)?;
         fs::write(&target, bytes).with_context(|| format!("writing {}", target.display()))
@@ -607,9 +584,29 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 pub fn atomically(out: &Path, files: &[Output]) -> Result<Vec<String>> {
     let staging = Staging::new(out)?;
     for (path, bytes) in files {
-        crate::render::Sink::put(&staging, path.clone(), bytes.clone())?;
+        Sink::put(&staging, path.clone(), bytes.clone())?;
     }
     staging.commit()
+}
+
+/// One output file: path relative to the output dir (with `/`), and bytes.
+pub type Output = (String, Vec<u8>);
+
+/// Where rendered files go: the build's staging directory, or memory for
+/// `serve`. Called from many threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// A large file, written in parts by `fill` as they are made.
+    fn put_with(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 #[cfg(test)]

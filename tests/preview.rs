@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::*;
-use explainer::preview::{all_files, Preview};
+use explainer::editor::preview::{all_files, Generation, Preview};
 use explainer::{Failure, Options};
 
 fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
@@ -111,7 +111,7 @@ fn an_edit_re_reads_only_the_files_it_changed() {
     let mut preview = Preview::new(Options::new(&root));
     preview.rebuild(&[]).unwrap();
     let before = preview.current().unwrap();
-    let page_of = |g: &explainer::preview::Generation, file: &str| {
+    let page_of = |g: &Generation, file: &str| {
         let p = g.site().pages.iter().find(|p| p.page.file == file).unwrap();
         Arc::clone(&p.page)
     };
@@ -132,7 +132,7 @@ fn an_edit_re_reads_only_the_files_it_changed() {
     // No source changed: the sources are the same ones, and the unchanged
     // page's citations were not verified again.
     assert!(Arc::ptr_eq(&before.site().sources, &after.site().sources));
-    let refs_of = |g: &explainer::preview::Generation, file: &str| {
+    let refs_of = |g: &Generation, file: &str| {
         let p = g.site().pages.iter().find(|p| p.page.file == file).unwrap();
         Arc::clone(&p.group_refs)
     };

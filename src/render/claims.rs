@@ -6,11 +6,16 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::content::{claim_href, lines_label};
-use super::{meta, root_of, source_url, Chrome, Markup, Output, Theme};
+use super::chrome::{Base, Chrome};
+use super::head;
+use super::links::{claim_href, claim_id, lines_label, root_of, short_name, source_url};
+use super::markup::{paged, pager, Markup, PagerLink};
+use super::tally::sources_of;
+use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
 use crate::text;
+use crate::write::Output;
 
 /// Matrix columns are drawn only up to this many sources.
 pub const MATRIX_MAX_SOURCES: usize = 12;
@@ -59,45 +64,6 @@ struct PerSource {
     label: String,
     href: String,
     claims: usize,
-}
-
-/// A page URL as a CSS-safe id part, one-to-one: letters, digits and `-`
-/// stay, `/` becomes `_s`, anything else `_xHEX_`. So `/x/b/` (`x_sb`) and
-/// `/x-b/` (`x-b`) differ, and `#c-…` works as a CSS selector as it is.
-fn id_part(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        match c {
-            '/' => out.push_str("_s"),
-            c if c.is_alphanumeric() || c == '-' => out.push(c),
-            c => out.push_str(&format!("_x{:x}_", u32::from(c))),
-        }
-    }
-    out
-}
-
-/// Stable id of a claim: its page's URL and the note number; `c-N` on the
-/// home page.
-pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
-    let c = &site.claims[claim];
-    let url = site.pages[c.page].page.url.trim_end_matches('/');
-    if url.is_empty() {
-        format!("c-{}", c.note)
-    } else {
-        format!("c-{}-{}", id_part(url), c.note)
-    }
-}
-
-/// Distinct sources a claim cites, in first-cited order.
-fn sources_of(site: &Site, claim: usize) -> Vec<usize> {
-    let c = &site.claims[claim];
-    let mut seen = Vec::new();
-    for r in &site.pages[c.page].group_refs[c.group] {
-        if !seen.contains(&r.source) {
-            seen.push(r.source);
-        }
-    }
-    seen
 }
 
 fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &str) -> Row {
@@ -165,28 +131,6 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
     }
 }
 
-/// Site-wide counts, computed once per build.
-pub(crate) struct Tally {
-    pub single: usize,
-    /// Distinct claims citing each source.
-    pub per_source: Vec<usize>,
-}
-
-impl Tally {
-    pub fn new(site: &Site) -> Self {
-        let mut per_source = vec![0; site.sources.len()];
-        let mut single = 0;
-        for c in 0..site.claims.len() {
-            let sources = sources_of(site, c);
-            single += usize::from(sources.len() == 1);
-            for s in sources {
-                per_source[s] += 1;
-            }
-        }
-        Tally { single, per_source }
-    }
-}
-
 /// Claims listed per page of `/claims/`.
 pub const PER_PAGE: usize = 500;
 /// The per-source table is shown on `/claims/` up to this many sources; beyond
@@ -230,12 +174,12 @@ struct ClaimsView {
     list_html: String,
     columns: Vec<Column>,
     sources: Vec<PerSource>,
-    pages: Vec<super::PagerLink>,
+    pages: Vec<PagerLink>,
 }
 
 #[derive(Serialize)]
 struct PageView<'a> {
-    base: super::Base<'a>,
+    base: Base<'a>,
     claims: ClaimsView,
 }
 
@@ -312,7 +256,7 @@ pub(crate) fn page(
         columns: cols
             .iter()
             .map(|&s| Column {
-                label: super::sources::short_name(&site.sources[s]),
+                label: short_name(&site.sources[s]),
                 href: source_link(site, s, &root),
                 claims: tally.per_source[s],
             })
@@ -320,7 +264,7 @@ pub(crate) fn page(
         sources: if n <= PER_SOURCE_TABLE_MAX {
             (0..n)
                 .map(|s| PerSource {
-                    label: super::sources::short_name(&site.sources[s]),
+                    label: short_name(&site.sources[s]),
                     href: source_link(site, s, &root),
                     claims: tally.per_source[s],
                 })
@@ -328,13 +272,13 @@ pub(crate) fn page(
         } else {
             Vec::new()
         },
-        pages: super::pager(pages, k, &root, page_url),
+        pages: pager(pages, k, &root, page_url),
     };
     let mut description = format!(
         "Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.",
         claims.total, claims.single
     );
-    let (title, page_of) = super::paged("Claims", k, pages);
+    let (title, page_of) = paged("Claims", k, pages);
     description.push_str(&page_of);
     let view = PageView {
         base: chrome.base(
@@ -342,7 +286,7 @@ pub(crate) fn page(
             &title,
             &description,
             "claims",
-            meta::website(site),
+            head::website(site),
             script,
         ),
         claims,
@@ -383,7 +327,7 @@ pub(crate) fn shortcode(
     let columns = cols
         .iter()
         .map(|&s| Column {
-            label: super::sources::short_name(&site.sources[s]),
+            label: short_name(&site.sources[s]),
             href: source_link(site, s, root),
             claims: ids
                 .iter()
@@ -402,18 +346,4 @@ pub(crate) fn shortcode(
         pages: Vec::new(),
     };
     theme.render("shortcode_claims.html", &ShortcodeView { claims: view })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::id_part;
-
-    #[test]
-    fn id_parts_are_one_to_one_and_css_safe() {
-        assert_eq!(id_part("differences"), "differences");
-        assert_eq!(id_part("x/b"), "x_sb");
-        assert_eq!(id_part("x-b"), "x-b");
-        assert_eq!(id_part("x_sb"), "x_x5f_sb");
-        assert_eq!(id_part("a.b"), "a_x2e_b");
-    }
 }

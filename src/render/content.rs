@@ -6,22 +6,28 @@
 
 use serde::Serialize;
 
-use super::{claims, meta, root_of, roster, source_url, Base, Chrome, Markup, Output, Theme};
-use crate::body::{ref_id, NoteKind, Segment, TocEntry};
+use super::chrome::{Base, Chrome};
+use super::head;
+use super::links::{lines_label, root_of, source_url, text_fragment};
+use super::markup::Markup;
+use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::Shortcode;
+use crate::load::body::{ref_id, NoteKind, Segment, TocEntry};
+use crate::load::markdown::Shortcode;
 use crate::resolve::{Ref, ResolvedPage, Site};
 use crate::text;
+use crate::write::Output;
+
+/// Renders a shortcode's fragment for a page at `root` whose claims are
+/// `claims`. Rosters and claims tables belong to other page kinds; the plan
+/// hands their renderers in, so that this page kind does not name them.
+pub(crate) type Shortcodes<'a> =
+    dyn Fn(&Shortcode, &str, std::ops::Range<usize>) -> Result<String, Diagnostic> + Sync + 'a;
 
 pub(crate) struct Ctx<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
-}
-
-impl<'a> Ctx<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        Ctx { site, theme }
-    }
+    pub shortcodes: &'a Shortcodes<'a>,
 }
 
 /// One verified reference as a note shows it.
@@ -52,45 +58,6 @@ struct PageView<'a> {
 struct View<'a> {
     base: Base<'a>,
     page: PageView<'a>,
-}
-
-/// `line 3` or `lines 3–5`.
-pub(crate) fn lines_label(first: usize, last: usize) -> String {
-    if first == last {
-        format!("line {first}")
-    } else {
-        format!("lines {first}–{last}")
-    }
-}
-
-/// Percent-encoding for a text fragment term: everything but unreserved
-/// characters, so `-`, `,` and `&` (fragment syntax) are always encoded.
-fn encode_fragment_term(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// `URL#:~:text=…` for a quote (first and last part of an elided quote).
-pub(crate) fn text_fragment(url: &str, quote: &str) -> String {
-    let normalized = text::normalize_str(quote);
-    let parts = text::quote_parts(&normalized);
-    let base = url.split('#').next().unwrap_or(url);
-    match parts.as_slice() {
-        [] => base.to_string(),
-        [one] => format!("{base}#:~:text={}", encode_fragment_term(one)),
-        [first, .., last] => format!(
-            "{base}#:~:text={},{}",
-            encode_fragment_term(first),
-            encode_fragment_term(last)
-        ),
-    }
 }
 
 /// The most characters of the cited lines a note shows.
@@ -178,18 +145,9 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Result<String, Diagnostic> 
     for segment in segments {
         match segment {
             Segment::Html(h) => out.push_str(h),
-            Segment::Shortcode(Shortcode::Delegations, _) => {
-                out.push_str(&roster::shortcode(ctx.site, ctx.theme, root, None)?)
+            Segment::Shortcode(shortcode, _) => {
+                out.push_str(&(ctx.shortcodes)(shortcode, root, rp.claims.clone())?)
             }
-            Segment::Shortcode(Shortcode::Delegation { id }, _) => {
-                out.push_str(&roster::shortcode(ctx.site, ctx.theme, root, Some(id))?)
-            }
-            Segment::Shortcode(Shortcode::Claims, _) => out.push_str(&claims::shortcode(
-                ctx.site,
-                ctx.theme,
-                root,
-                rp.claims.clone(),
-            )?),
         }
     }
     Ok(out)
@@ -289,7 +247,7 @@ pub(crate) fn page(
         .clone()
         .unwrap_or_else(|| html.excerpt.clone());
     let date = p.front.date.map(|d| d.to_string());
-    let json_ld = meta::news_article(ctx.site, rp, &description, date.as_deref());
+    let json_ld = head::news_article(ctx.site, rp, &description, date.as_deref());
     let kind = if p.url.is_empty() { "home" } else { "page" };
     let mut base = chrome.base(&p.url, &p.front.title, &description, kind, json_ld, script);
     base.syntax = html.has_code;
@@ -298,7 +256,7 @@ pub(crate) fn page(
         page: PageView {
             title: p.front.title.clone(),
             description: p.front.description.clone(),
-            date_display: date.as_deref().map(super::display_date),
+            date_display: date.as_deref().map(super::markup::display_date),
             date,
             toc: &html.toc,
             body,
@@ -309,13 +267,6 @@ pub(crate) fn page(
     // A missing `template` was reported by `check_templates` before rendering.
     let html = ctx.theme.render(template, &view)?;
     Ok((format!("{}index.html", p.url), html.into_bytes()))
-}
-
-/// Href of a claim's marker from a page at `root`.
-pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
-    let c = &site.claims[claim];
-    let url = &site.pages[c.page].page.url;
-    format!("{root}{}index.html#r-{}", super::encode_path(url), c.note)
 }
 
 #[cfg(test)]

@@ -3,16 +3,14 @@
 
 use serde::Serialize;
 
-use super::{meta, root_of, source_url, Chrome, Output, Theme};
+use super::chrome::{Base, Chrome};
+use super::head;
+use super::links::{member_anchor, root_of, short_name, source_url};
+use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
 use crate::text;
-
-/// Row id of a member. Ids are slugs (letters, digits, `-`), so `_` keeps
-/// delegation `a` + member `b-c` apart from delegation `a-b` + member `c`.
-pub(crate) fn member_anchor(delegation: &str, member: &str) -> String {
-    format!("m-{delegation}_{member}")
-}
+use crate::write::Output;
 
 #[derive(Serialize)]
 struct Spelling {
@@ -67,7 +65,7 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
         .sources
         .iter()
         .map(|s| Column {
-            label: super::sources::short_name(s),
+            label: short_name(s),
             href: format!("{root}{}index.html", source_url(&s.id)),
         })
         .collect();
@@ -120,7 +118,7 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
                 .collect();
             let silent = (0..site.sources.len())
                 .filter(|&s| members.iter().all(|m| !m.cells[s].named))
-                .map(|s| super::sources::short_name(&site.sources[s]))
+                .map(|s| short_name(&site.sources[s]))
                 .collect();
             DelegationView {
                 id: d.id.clone(),
@@ -138,7 +136,7 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
 
 #[derive(Serialize)]
 struct PageView<'a> {
-    base: super::Base<'a>,
+    base: Base<'a>,
     roster: RosterView,
 }
 
@@ -161,7 +159,7 @@ pub(crate) fn page(
             "Delegations",
             &description,
             "delegations",
-            meta::website(site),
+            head::website(site),
             script,
         ),
         roster,

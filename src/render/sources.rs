@@ -2,15 +2,16 @@
 
 use serde::Serialize;
 
-use super::content::claim_href;
-use super::{
-    display_date, encode_segment, meta, root_of, source_url, Base, Chrome, Markup, Output, Theme,
-};
+use super::chrome::{Base, Chrome};
+use super::head;
+use super::links::{claim_href, encode_segment, member_anchor, publisher, root_of, source_url};
+use super::markup::{display_date, paged, pager, thousands, Markup, PagerLink};
+use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
-use crate::markdown;
+use crate::load::markdown;
 use crate::resolve::{Backlink, Site};
-use crate::source::Source;
 use crate::text;
+use crate::write::Output;
 
 #[derive(Serialize)]
 struct SourceRow {
@@ -32,7 +33,7 @@ struct SourceRow {
 struct Listing {
     count: usize,
     sources: Vec<SourceRow>,
-    pages: Vec<super::PagerLink>,
+    pages: Vec<PagerLink>,
 }
 
 #[derive(Serialize)]
@@ -53,31 +54,6 @@ fn coverage(site: &Site, i: usize) -> (usize, usize, usize) {
         .checked_div(non_blank)
         .unwrap_or(0);
     (cited, non_blank, share)
-}
-
-/// `12345` -> `12,345`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A column label for a source: its publisher when known, else its key.
-pub(crate) fn short_name(s: &Source) -> String {
-    s.meta.publisher.clone().unwrap_or_else(|| s.id.clone())
-}
-
-pub(crate) fn publisher(s: &Source) -> String {
-    s.meta
-        .publisher
-        .clone()
-        .unwrap_or_else(|| "Publisher not stated".into())
 }
 
 /// Sources listed per page of `/sources/`.
@@ -129,7 +105,7 @@ pub(crate) fn index(
         .collect::<Vec<_>>();
     let pages = page_count(site);
     let count = site.sources.len();
-    let (title, page_of) = super::paged("Sources", k, pages);
+    let (title, page_of) = paged("Sources", k, pages);
     let description = format!("The {count} sources of this explainer, kept verbatim, with what each is cited for.{page_of}");
     let view = IndexView {
         base: chrome.base(
@@ -137,13 +113,13 @@ pub(crate) fn index(
             &title,
             &description,
             "sources",
-            meta::website(site),
+            head::website(site),
             script,
         ),
         listing: Listing {
             count,
             sources,
-            pages: super::pager(pages, k, &root, page_url),
+            pages: pager(pages, k, &root, page_url),
         },
     };
     Ok(vec![(
@@ -212,7 +188,7 @@ fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
             BacklinkView {
                 href: format!(
                     "{root}delegations/index.html#{}",
-                    super::roster::member_anchor(&d.id, &m.id)
+                    member_anchor(&d.id, &m.id)
                 ),
                 label: format!("Named in roster: {} — {}", d.name, m.name),
                 excerpt: None,
@@ -279,7 +255,7 @@ fn note_html(note: &str) -> String {
             *p = markdown::Piece::Event(pulldown_cmark::Event::Text(h.clone()));
         }
     }
-    crate::body::plain_html(&pieces)
+    crate::load::body::plain_html(&pieces)
 }
 
 pub(crate) fn provenance(
@@ -303,7 +279,7 @@ pub(crate) fn provenance(
             &title,
             &description,
             "source",
-            meta::source_work(site, i),
+            head::source_work(site, i),
             script,
         ),
         source: SourceView {
@@ -336,15 +312,4 @@ pub(crate) fn provenance(
         (format!("{dir}index.html"), html.into_bytes()),
         (format!("{dir}{}", s.file_name()), s.bytes()),
     ])
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(2584), "2,584");
-        assert_eq!(super::thousands(1234567), "1,234,567");
-    }
 }

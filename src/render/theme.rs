@@ -72,8 +72,8 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
 pub fn check_templates(
     theme: &Theme,
     pages: &[(
-        std::sync::Arc<crate::page::ParsedPage>,
-        crate::page::PageText,
+        std::sync::Arc<crate::load::page::ParsedPage>,
+        crate::load::page::PageText,
     )],
 ) -> Vec<Diagnostic> {
     pages
@@ -181,7 +181,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(super::escape_html);
+        tera.set_escape_fn(crate::escape::escape_html);
         // Tera checks templates as a set; a syntax error names its template,
         // which is reported and left out so that the others are checked too.
         let mut errors = Vec::new();

@@ -1,110 +1,12 @@
-//! Machine-readable output: schema.org JSON-LD for pages, the W3C Web
-//! Annotations of every citation (`/annotations.jsonld`), the sitemap, and
-//! the theme's static files.
+//! `/annotations.jsonld`: every citation and roster cite as a W3C Web
+//! Annotation, streamed in bounded batches (the largest file of a site).
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::content::claim_href;
-use super::{encode_segment, root_of, source_url, Output, Theme};
-use crate::resolve::{Ref, ResolvedPage, Site};
-use crate::source::Source;
-
-/// A site path as an absolute URL when `base_url` is set, else relative to `root`.
-fn link(site: &Site, root: &str, path: &str) -> String {
-    match site.config.base() {
-        Some(base) => format!("{base}{path}"),
-        None => format!("{root}{path}"),
-    }
-}
-
-fn verbatim_path(s: &Source) -> String {
-    format!("{}{}", source_url(&s.id), encode_segment(s.file_name()))
-}
-
-pub(crate) fn website(site: &Site) -> Value {
-    json!({
-        "@context": "https://schema.org",
-        "@type": "WebSite",
-        "name": site.config.title,
-        "inLanguage": site.config.language,
-    })
-}
-
-fn organization(s: &Source) -> Value {
-    match &s.meta.publisher {
-        Some(p) => json!({ "@type": "Organization", "name": p }),
-        None => Value::Null,
-    }
-}
-
-pub(crate) fn news_article(
-    site: &Site,
-    rp: &ResolvedPage,
-    description: &str,
-    date: Option<&str>,
-) -> Value {
-    let root = root_of(&rp.page.url);
-    let mut cited: Vec<usize> = rp.group_refs.iter().flatten().map(|r| r.source).collect();
-    cited.sort_unstable();
-    cited.dedup();
-    let citation: Vec<Value> = cited
-        .iter()
-        .map(|&i| {
-            let s = &site.sources[i];
-            json!({
-                "@type": "CreativeWork",
-                "name": s.title(),
-                "publisher": organization(s),
-                "url": link(site, &root, &format!("{}index.html", source_url(&s.id))),
-            })
-        })
-        .collect();
-    let mut v = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": rp.page.front.title,
-        "description": description,
-        "inLanguage": site.config.language,
-        "isPartOf": { "@type": "WebSite", "name": site.config.title },
-        "citation": citation,
-    });
-    if let Some(d) = date {
-        v["datePublished"] = json!(d);
-    }
-    if let Some(base) = site.config.base() {
-        v["url"] = json!(format!("{base}{}", super::encode_path(&rp.page.url)));
-    }
-    v
-}
-
-pub(crate) fn source_work(site: &Site, i: usize) -> Value {
-    let s = &site.sources[i];
-    let root = root_of(&source_url(&s.id));
-    let mut v = json!({
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "name": s.title(),
-        "publisher": organization(s),
-        "encoding": {
-            "@type": "MediaObject",
-            "contentUrl": link(site, &root, &verbatim_path(s)),
-            "encodingFormat": "text/plain; charset=utf-8",
-            "contentSize": format!("{} bytes", s.size),
-            "sha256": s.sha256,
-        },
-    });
-    for (key, value) in [
-        ("author", &s.meta.author),
-        ("datePublished", &s.meta.published),
-        ("isBasedOn", &s.meta.url),
-    ] {
-        if let Some(x) = value {
-            v[key] = json!(x);
-        }
-    }
-    v
-}
+use super::links::{claim_href, claim_id, link, member_anchor, verbatim_path};
+use crate::load::source::Source;
+use crate::resolve::{Ref, Site};
 
 /// Char range of a reference in the source text: the matched quote, or the cited lines.
 fn selected(s: &Source, r: &Ref) -> (usize, usize) {
@@ -306,7 +208,7 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
         let mut block = Block::default();
         for (di, d) in roster.roster.delegations.iter().enumerate() {
             for (mi, m) in d.members.iter().enumerate() {
-                let anchor = super::roster::member_anchor(&d.id, &m.id);
+                let anchor = member_anchor(&d.id, &m.id);
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
                     block.push(annotation(
                         site,
@@ -335,7 +237,7 @@ fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
     for &ci in claims {
         let claim = &site.claims[ci];
         let page_url = link(site, "", &claim_href(site, ci, ""));
-        let id = super::claims::claim_id(site, ci);
+        let id = claim_id(site, ci);
         for (k, r) in site.pages[claim.page].group_refs[claim.group]
             .iter()
             .enumerate()
@@ -351,32 +253,4 @@ fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
         }
     }
     block
-}
-
-/// `sitemap.xml` listing every page (`…/index.html`; so not the 404 page).
-pub(crate) fn sitemap(base: &str, pages: &[String]) -> Output {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for path in pages {
-        if let Some(dir) = path.strip_suffix("index.html") {
-            let url = super::encode_path(dir);
-            xml.push_str(&format!(
-                "  <url><loc>{}</loc></url>\n",
-                super::escape_html(&format!("{base}{url}"))
-            ));
-        }
-    }
-    xml.push_str("</urlset>\n");
-    ("sitemap.xml".into(), xml.into_bytes())
-}
-
-/// The theme's static files.
-pub(crate) fn statics(theme: &Theme) -> Vec<Output> {
-    let mut out = Vec::new();
-    out.extend(
-        theme
-            .statics
-            .iter()
-            .map(|(p, b)| (format!("static/{p}"), b.clone())),
-    );
-    out
 }

@@ -10,9 +10,9 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cite;
-use crate::config::toml_diagnostic;
 use crate::diagnostic::Diagnostic;
+use crate::load::cite;
+use crate::load::config::toml_diagnostic;
 
 pub const FILE: &str = "content/delegations.toml";
 

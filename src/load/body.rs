@@ -12,9 +12,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-use crate::markdown::{Piece, Shortcode};
-use crate::render::highlight;
-use crate::roster::slugify;
+use crate::diagnostic::Diagnostic;
+use crate::load::highlight;
+use crate::load::markdown::{parse_pieces, CiteGroup, Piece, Shortcode};
+use crate::load::roster::slugify;
 use crate::text;
 
 #[derive(Debug, Clone)]
@@ -367,10 +368,40 @@ pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<
     out
 }
 
+/// A parsed page body: its citation groups, its HTML, its syntax errors.
+#[derive(Debug)]
+pub struct Body {
+    pub groups: Vec<CiteGroup>,
+    pub html: Html,
+    /// Errors, and warnings (W005).
+    pub errors: Vec<Diagnostic>,
+    /// Nested deeper than [`MAX_NESTING`](crate::load::markdown::MAX_NESTING):
+    /// the page is not minified.
+    pub deep: bool,
+}
+
+/// Parses the body of a page starting at byte `body_at` of `text` (the whole
+/// file) and, with `html`, turns it into HTML. Without (`check`), only the
+/// notes are numbered and the shortcodes kept, for verification.
+pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
+    let p = parse_pieces(file, text, body_at);
+    let html = if html {
+        render(&p.pieces, p.groups.len(), &p.footnotes)
+    } else {
+        outline(&p.pieces, p.groups.len())
+    };
+    Body {
+        groups: p.groups,
+        html,
+        errors: p.errors,
+        deep: p.deep,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::parse_pieces;
+    use crate::load::markdown::parse_pieces;
 
     fn html(md: &str) -> Html {
         let p = parse_pieces("content/t.md", md, 0);

@@ -12,8 +12,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
-use crate::resolve::Site;
-use crate::source::{hex, Source};
+use crate::load::source::{hex, Source};
 
 pub const FILE: &str = "citations.lock";
 
@@ -31,7 +30,7 @@ pub struct Lock {
 impl Lock {
     pub fn parse(text: &str) -> Result<Lock, Diagnostic> {
         let table: toml::Table = toml::from_str(text)
-            .map_err(|e| crate::config::toml_diagnostic("E006", FILE, text, &e))?;
+            .map_err(|e| crate::load::config::toml_diagnostic("E006", FILE, text, &e))?;
         let mut lock = Lock::default();
         for (source, lines) in table {
             let Some(lines) = lines.as_table() else {
@@ -62,22 +61,6 @@ impl Lock {
             lock.entries.insert(source, map);
         }
         Ok(lock)
-    }
-
-    /// The lock for a verified site: every cited line of every source.
-    pub fn of(site: &Site) -> Lock {
-        let mut lock = Lock::default();
-        for (i, s) in site.sources.iter().enumerate() {
-            let lines: BTreeMap<usize, String> = site.backlinks[i]
-                .keys()
-                .filter(|&&l| !s.is_blank(l))
-                .map(|&l| (l, line_hash(&s.normalized(l))))
-                .collect();
-            if !lines.is_empty() {
-                lock.entries.insert(s.id.clone(), lines);
-            }
-        }
-        lock
     }
 
     /// The file's text: sorted tables, sorted lines, no timestamp.

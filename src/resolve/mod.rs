@@ -13,28 +13,17 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::body::Segment;
-use crate::cite::Citation;
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, LineIndex};
-use crate::lock::{self, Lock};
-use crate::markdown::Shortcode;
-use crate::page::{PageText, ParsedPage};
-use crate::roster::{self, Roster};
-use crate::source::{self, Source};
+use crate::load::body::Segment;
+use crate::load::cite::Citation;
+use crate::load::config::Config;
+use crate::load::lock::{self, Lock};
+use crate::load::markdown::Shortcode;
+use crate::load::page::{PageText, ParsedPage};
+use crate::load::roster::{self, Roster};
+use crate::load::source::{self, Source};
+use crate::load::Input;
 use crate::text;
-
-/// Everything the loader read.
-pub struct Input {
-    pub config: Config,
-    /// Shared with the loader's cache (`serve` keeps it between builds).
-    pub sources: Arc<Vec<Source>>,
-    /// Pages in reading order (weight, then path); file texts alongside.
-    pub pages: Vec<(Arc<ParsedPage>, PageText)>,
-    pub roster: Option<Roster>,
-    /// `citations.lock`, when the site has one and it is to be checked.
-    pub lock: Option<Lock>,
-}
 
 /// A verified reference to source lines.
 #[derive(Debug, Clone)]
@@ -107,6 +96,22 @@ pub struct Site {
 impl Site {
     pub fn citation_total(&self) -> usize {
         self.citation_counts.iter().sum()
+    }
+
+    /// The lock for a verified site: every cited line of every source.
+    pub fn lock(&self) -> Lock {
+        let mut lock = Lock::default();
+        for (i, s) in self.sources.iter().enumerate() {
+            let lines: BTreeMap<usize, String> = self.backlinks[i]
+                .keys()
+                .filter(|&&l| !s.is_blank(l))
+                .map(|&l| (l, lock::line_hash(&s.normalized(l))))
+                .collect();
+            if !lines.is_empty() {
+                lock.entries.insert(s.id.clone(), lines);
+            }
+        }
+        lock
     }
 }
 
@@ -775,7 +780,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             })
             .collect(),
     };
-    let t = crate::Mark::now();
+    let t = crate::timing::Mark::now();
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
     let mut claims = Vec::with_capacity(pages.iter().map(|(p, _)| p.body.groups.len()).sum());
@@ -847,7 +852,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             );
         }
     }
-    crate::timing("indexes", t);
+    crate::timing::timing("indexes", t);
     if !errors.is_empty() {
         errors.extend(warnings);
         return Err(errors);

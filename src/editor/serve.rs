@@ -37,7 +37,7 @@ use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token, Waker};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::preview::{Generation, Preview};
+use crate::editor::preview::{Generation, Preview};
 use crate::{Failure, Options, Report};
 
 const PREFIX: &str = "/__explainer/";
@@ -883,7 +883,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
         .unwrap_or_default();
     match first.as_str() {
         "sources" | "content" | "themes" => true,
-        name => name == "site.toml" || name == crate::lock::FILE,
+        name => name == "site.toml" || name == crate::load::lock::FILE,
     }
 }
 

@@ -21,6 +21,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::diagnostic::{line_of, Diagnostic, Fix};
+use crate::load::{self, lock};
+use crate::{verify, write_lock, Failure, Options};
 
 /// One applied (or, in a dry run, applicable) change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,7 +327,7 @@ pub fn apply(root: &Path, diags: &[Diagnostic], dry_run: bool) -> Result<Vec<App
     let mut writes = Vec::new();
     for (file, fixes) in by_file {
         // Never read or write through a symbolic link, out of the site.
-        crate::scaffold::no_links(root, file)?;
+        crate::editor::scaffold::no_links(root, file)?;
         let path = root.join(file);
         let text =
             fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
@@ -357,6 +359,72 @@ pub fn apply(root: &Path, diags: &[Diagnostic], dry_run: bool) -> Result<Vec<App
         }
     }
     Ok(applied)
+}
+
+/// What `check --fix` did.
+#[derive(Debug)]
+pub struct FixReport {
+    /// Citations rewritten (or, in a dry run, that would be).
+    pub applied: Vec<Applied>,
+    /// Diagnostics left after the fixes: ambiguous or missing quotes and the rest.
+    pub remaining: Vec<Diagnostic>,
+    /// `citations.lock` was refreshed.
+    pub lock_written: bool,
+    /// A lock exists but could not be refreshed because errors remain.
+    pub lock_stale: bool,
+}
+
+/// `explainer check --fix [--dry-run]`: rewrite the line numbers of citations
+/// whose quote (or locked line) now stands on exactly one other line.
+pub fn run(opts: &Options, dry_run: bool) -> Result<FixReport, Failure> {
+    let mode = load::Mode {
+        drafts: opts.drafts,
+        lock: true,
+        html: false,
+    };
+    let diags = match verify(&opts.root, mode) {
+        Ok((mut site, _)) => {
+            return Ok(FixReport {
+                applied: Vec::new(),
+                remaining: std::mem::take(&mut site.warnings),
+                lock_written: false,
+                lock_stale: false,
+            })
+        }
+        Err(Failure::Content(diags)) => diags,
+        Err(e) => return Err(e),
+    };
+    let applied = apply(&opts.root, &diags, dry_run)?;
+    if dry_run || applied.is_empty() {
+        let remaining = diags.into_iter().filter(|d| d.fix.is_none()).collect();
+        return Ok(FixReport {
+            applied,
+            remaining,
+            lock_written: false,
+            lock_stale: false,
+        });
+    }
+    let had_lock = opts.root.join(lock::FILE).is_file();
+    match verify(&opts.root, mode) {
+        Ok((mut site, _)) => {
+            if had_lock {
+                write_lock(&opts.root, &site)?;
+            }
+            Ok(FixReport {
+                applied,
+                remaining: std::mem::take(&mut site.warnings),
+                lock_written: had_lock,
+                lock_stale: false,
+            })
+        }
+        Err(Failure::Content(remaining)) => Ok(FixReport {
+            applied,
+            remaining,
+            lock_written: false,
+            lock_stale: had_lock,
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -129,7 +129,7 @@ pub fn page_link(
 /// The links of a Markdown text whose destinations are not allowed: the
 /// byte range of each link in `markdown` and its destination.
 pub fn refused_links(markdown: &str) -> Vec<(Range<usize>, String)> {
-    Parser::new_ext(markdown, crate::markdown::options())
+    Parser::new_ext(markdown, crate::load::markdown::options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Start(tag) => destination(&tag)

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use toml_edit::{value, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 
-use crate::source::{self, Source};
+use crate::load::source::{self, Source};
 use crate::text;
 
 /// What `new source` added.

@@ -16,7 +16,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::{self, Job, Plan, Theme};
+use crate::render::{Job, Plan, Theme};
 use crate::resolve::{self, Site};
 use crate::{load, Failure, Options, Report};
 
@@ -123,7 +123,7 @@ pub struct Preview {
 /// Does a change to `path` (below `root`) touch how every page looks?
 fn touches_chrome(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.starts_with("themes") || rel == Path::new(crate::config::FILE)
+    rel.starts_with("themes") || rel == Path::new(crate::load::config::FILE)
 }
 
 impl Preview {
@@ -172,7 +172,7 @@ impl Preview {
             // The pages whose text changed since the last good build. The
             // templates did not change, so other files render as before; one
             // that fails anyway shows its error when it is requested.
-            let before: HashSet<*const crate::page::ParsedPage> = self
+            let before: HashSet<*const crate::load::page::ParsedPage> = self
                 .current
                 .iter()
                 .flat_map(|g| g.site.pages.iter().map(|p| Arc::as_ptr(&p.page)))
@@ -196,7 +196,7 @@ impl Preview {
 
 /// Every file of the current build, rendered: for tests that compare a
 /// preview with a full build.
-pub fn all_files(generation: &Generation) -> Result<Vec<render::Output>, Diagnostic> {
+pub fn all_files(generation: &Generation) -> Result<Vec<crate::write::Output>, Diagnostic> {
     let mut paths: Vec<&str> = generation.paths().collect();
     paths.sort_unstable();
     paths

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use crate::config::toml_diagnostic;
 use crate::diagnostic::Diagnostic;
+use crate::load::config::toml_diagnostic;
 use crate::text;
 
 pub const MANIFEST: &str = "sources/sources.toml";
@@ -336,7 +336,7 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                     );
                 }
             }
-            crate::url::check_source(
+            crate::load::url::check_source(
                 MANIFEST,
                 &m.text,
                 entry.url.as_ref(),

@@ -2,6 +2,7 @@
 //! styles), and the stylesheet for them generated from syntect's themes with
 //! every colour nudged until it meets WCAG AA contrast on its background.
 
+use crate::escape::escape_html;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -37,12 +38,12 @@ pub fn code_block(lang: &str, code: &str) -> String {
     let label = if lang.is_empty() {
         "Code".to_string()
     } else {
-        format!("Code: {}", super::escape_html(lang))
+        format!("Code: {}", escape_html(lang))
     };
     let class = if lang.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", super::escape_html(lang))
+        format!(" class=\"language-{}\"", escape_html(lang))
     };
     let set = if lang.eq_ignore_ascii_case("toml") {
         toml_syntaxes()
@@ -60,10 +61,10 @@ pub fn code_block(lang: &str, code: &str) -> String {
             if ok {
                 gen.finalize()
             } else {
-                super::escape_html(code)
+                escape_html(code)
             }
         }
-        None => super::escape_html(code),
+        None => escape_html(code),
     };
     // Focusable, so that a keyboard can scroll a block wider than the screen.
     format!("<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><code{class}>{body}</code></pre>\n")

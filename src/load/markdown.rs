@@ -11,8 +11,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::cite::{self, Group};
 use crate::diagnostic::Diagnostic;
+use crate::load::cite::{self, Group};
 use crate::text;
 
 /// CommonMark plus tables, footnotes, strikethrough and smart punctuation.
@@ -62,22 +62,11 @@ pub struct Pieces {
     pub deep: bool,
 }
 
-/// A parsed page body: its citation groups, its HTML, its syntax errors.
-#[derive(Debug)]
-pub struct Body {
-    pub groups: Vec<CiteGroup>,
-    pub html: crate::body::Html,
-    /// Errors, and warnings (W005).
-    pub errors: Vec<Diagnostic>,
-    /// Nested deeper than [`MAX_NESTING`]: the page is not minified.
-    pub deep: bool,
-}
-
 /// The deepest nesting of elements (block quotes, lists, emphasis, HTML
 /// tags) a page is minified with. The minifier recurses once per element
 /// and overflowed its stack at a few thousand (3,000 `>`, 5,000 `*`); a
 /// page nested deeper is written as rendered, with a warning (W005).
-/// `write::minify_html` refuses anything deeper than `MINIFY_DEPTH`, above
+/// `render::minify::minify_html` refuses anything deeper than `MINIFY_DEPTH`, above
 /// this and a template's own nesting.
 pub const MAX_NESTING: usize = 200;
 
@@ -453,24 +442,6 @@ fn in_run(event: &Event) -> bool {
     )
 }
 
-/// Parses the body of a page starting at byte `body_at` of `text` (the whole
-/// file) and, with `html`, turns it into HTML. Without (`check`), only the
-/// notes are numbered and the shortcodes kept, for verification.
-pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
-    let p = parse_pieces(file, text, body_at);
-    let html = if html {
-        crate::body::render(&p.pieces, p.groups.len(), &p.footnotes)
-    } else {
-        crate::body::outline(&p.pieces, p.groups.len())
-    };
-    Body {
-        groups: p.groups,
-        html,
-        errors: p.errors,
-        deep: p.deep,
-    }
-}
-
 /// The Markdown pass: events with citation groups, footnote references and
 /// shortcodes lifted out.
 ///
@@ -656,7 +627,7 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
                 0
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                tags + crate::body::tag_depth(h.as_bytes(), &mut html_tags)
+                tags + crate::load::body::tag_depth(h.as_bytes(), &mut html_tags)
             }
             _ => 0,
         };
@@ -675,7 +646,7 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
         }
         b.body
             .errors
-            .extend(crate::url::page_link(file, text, &event, &range));
+            .extend(crate::load::url::page_link(file, text, &event, &range));
         if b.skipping_paragraph {
             if matches!(event, Event::End(TagEnd::Paragraph)) {
                 b.skipping_paragraph = false;

@@ -3,6 +3,22 @@
 //! I/O failures (a folder that cannot be read) are `anyhow` errors with the
 //! path in their context; problems with what the files say are diagnostics,
 //! collected so that one build reports all of them.
+//!
+//! Everything read from disk is parsed here too (the site's configuration,
+//! sources and their manifest, pages with their Markdown and citation
+//! groups, rosters, the lock), so that later phases are pure. Page bodies
+//! become HTML here, page by page, right after parsing (`body`).
+
+pub mod body;
+pub mod cite;
+pub mod config;
+pub mod highlight;
+pub mod lock;
+pub mod markdown;
+pub mod page;
+pub mod roster;
+pub mod source;
+pub mod url;
 
 use std::collections::HashMap;
 use std::fs;
@@ -15,13 +31,24 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
-use crate::lock::{self, Lock};
-use crate::page::{self, PageText, ParsedPage};
-use crate::resolve::Input;
-use crate::roster::{self, Roster};
-use crate::source::{self, Manifest, Source};
+use config::Config;
+use lock::Lock;
+use page::{PageText, ParsedPage};
+use roster::Roster;
+use source::{Manifest, Source};
+
+/// Everything the loader read.
+pub struct Input {
+    pub config: Config,
+    /// Shared with the loader's cache (`serve` keeps it between builds).
+    pub sources: Arc<Vec<Source>>,
+    /// Pages in reading order (weight, then path); file texts alongside.
+    pub pages: Vec<(Arc<ParsedPage>, PageText)>,
+    pub roster: Option<Roster>,
+    /// `citations.lock`, when the site has one and it is to be checked.
+    pub lock: Option<Lock>,
+}
 
 /// Refuses a folder of the site that is a symbolic link: nothing is read
 /// through one, walk roots included (a link could publish any folder on
@@ -383,12 +410,12 @@ impl Cache {
     /// load. Content problems go to `diags`; what could be read is returned
     /// so that resolution can report its own problems too.
     pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
-        let t = crate::Mark::now();
+        let t = crate::timing::Mark::now();
         let config = config(root, diags)?;
         let sources = self.sources(root, diags)?;
-        let t = crate::timing("sources", t);
+        let t = crate::timing::timing("sources", t);
         let pages = self.pages(root, mode.drafts, mode.html, diags)?;
-        crate::timing("pages", t);
+        crate::timing::timing("pages", t);
         let roster = roster(root, diags)?;
         let lock = if mode.lock { lock(root, diags)? } else { None };
         Ok(Input {

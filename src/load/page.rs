@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::config::toml_diagnostic;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{self, Body};
+use crate::load::body::{self, Body};
+use crate::load::config::toml_diagnostic;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -220,7 +220,7 @@ pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage
         )
         .with_help("give the page a different `slug` or file name")]);
     }
-    let body = markdown::parse(file, text, body_at, html);
+    let body = body::parse(file, text, body_at, html);
     Ok(ParsedPage {
         file: file.to_string(),
         front,

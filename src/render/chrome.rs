@@ -1,0 +1,115 @@
+//! The chrome every page shares (title, menu, canonical link, JSON-LD slot):
+//! made once per build, then specialised per page.
+
+use serde::Serialize;
+
+use super::links::{encode_path, root_of};
+use super::tally::Tally;
+use crate::escape::script_json;
+use crate::resolve::Site;
+
+/// Content pages named in the site menu, at most.
+const NAV_PAGES: usize = 8;
+
+/// Site-wide data every page's chrome needs, made once per build.
+pub(crate) struct Chrome {
+    config: crate::load::config::Config,
+    nav: Vec<(String, String)>,
+    pub tally: Tally,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NavItem {
+    href: String,
+    label: String,
+    current: bool,
+}
+
+/// The view every template gets as `base`.
+#[derive(Serialize)]
+pub(crate) struct Base<'a> {
+    lang: &'a str,
+    site_title: &'a str,
+    title: String,
+    description: String,
+    pub canonical: Option<String>,
+    og_type: &'static str,
+    json_ld: String,
+    root: String,
+    kind: &'static str,
+    nav: Vec<NavItem>,
+    script: bool,
+    /// Link `static/syntax.css`: the page has highlighted code.
+    pub syntax: bool,
+}
+
+impl Chrome {
+    pub(crate) fn new(site: &Site) -> Self {
+        // The menu names the top-level pages (`/a/`, `/x/`), first by weight,
+        // at most NAV_PAGES of them: every page carries the menu, so it must not
+        // grow with the site.
+        let mut nav: Vec<(String, String)> = site
+            .pages
+            .iter()
+            .filter(|p| p.page.url.matches('/').count() == 1)
+            .take(NAV_PAGES)
+            .map(|p| (p.page.url.clone(), p.page.front.title.clone()))
+            .collect();
+        if site.roster.is_some() {
+            nav.push(("delegations/".into(), "Delegations".into()));
+        }
+        nav.push(("claims/".into(), "Claims".into()));
+        nav.push(("sources/".into(), "Sources".into()));
+        Chrome {
+            config: site.config.clone(),
+            nav,
+            tally: Tally::new(site),
+        }
+    }
+
+    /// The chrome of the page at `url`.
+    pub(crate) fn base(
+        &self,
+        url: &str,
+        title: &str,
+        description: &str,
+        kind: &'static str,
+        json_ld: serde_json::Value,
+        script: bool,
+    ) -> Base<'_> {
+        let config = &self.config;
+        let root = root_of(url);
+        let nav = self
+            .nav
+            .iter()
+            .map(|(u, label)| NavItem {
+                href: format!("{root}{}index.html", encode_path(u)),
+                label: label.clone(),
+                current: u == url,
+            })
+            .collect();
+        let title = if url.is_empty() || title == config.title {
+            title.to_string()
+        } else {
+            format!("{title} · {}", config.title)
+        };
+        Base {
+            lang: &config.language,
+            site_title: &config.title,
+            title,
+            description: description.to_string(),
+            canonical: config.base().map(|b| format!("{b}{}", encode_path(url))),
+            og_type: if kind == "page" || kind == "home" {
+                "article"
+            } else {
+                "website"
+            },
+            json_ld: script_json(&json_ld),
+            root,
+            kind,
+            nav,
+            script,
+            syntax: false,
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Addresses and ids every page kind links by: relative roots, percent-encoded
+//! segments, claim ids and anchors, provenance and listing URLs, and the short
+//! names sources are shown under. One place, so that a link made on one page
+//! kind finds the id another page kind gave.
+
+use std::fmt::Write as _;
+
+use crate::load::source::Source;
+use crate::resolve::Site;
+use crate::text;
+
+/// `../` repeated for a page at URL path `url` (`""`, `a/`, `x/b/`).
+pub(crate) fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// Percent-encodes a path segment (ids and file names are usually plain).
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Percent-encodes a site-relative path (`x/b c/`): each segment as by
+/// [`encode_segment`], the `/`s kept. Every href or URL built from a page
+/// path or slug goes through this.
+pub(crate) fn encode_path(path: &str) -> String {
+    path.split('/')
+        .map(encode_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Site-relative path of a source's provenance page.
+pub(crate) fn source_url(id: &str) -> String {
+    format!("sources/{}/", encode_segment(id))
+}
+
+/// Href of a claim's marker from a page at `root`.
+pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
+    let c = &site.claims[claim];
+    let url = &site.pages[c.page].page.url;
+    format!("{root}{}index.html#r-{}", encode_path(url), c.note)
+}
+
+/// `line 3` or `lines 3–5`.
+pub(crate) fn lines_label(first: usize, last: usize) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    }
+}
+
+/// Percent-encoding for a text fragment term: everything but unreserved
+/// characters, so `-`, `,` and `&` (fragment syntax) are always encoded.
+fn encode_fragment_term(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `URL#:~:text=…` for a quote (first and last part of an elided quote).
+pub(crate) fn text_fragment(url: &str, quote: &str) -> String {
+    let normalized = text::normalize_str(quote);
+    let parts = text::quote_parts(&normalized);
+    let base = url.split('#').next().unwrap_or(url);
+    match parts.as_slice() {
+        [] => base.to_string(),
+        [one] => format!("{base}#:~:text={}", encode_fragment_term(one)),
+        [first, .., last] => format!(
+            "{base}#:~:text={},{}",
+            encode_fragment_term(first),
+            encode_fragment_term(last)
+        ),
+    }
+}
+
+/// A page URL as a CSS-safe id part, one-to-one: letters, digits and `-`
+/// stay, `/` becomes `_s`, anything else `_xHEX_`. So `/x/b/` (`x_sb`) and
+/// `/x-b/` (`x-b`) differ, and `#c-…` works as a CSS selector as it is.
+fn id_part(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '/' => out.push_str("_s"),
+            c if c.is_alphanumeric() || c == '-' => out.push(c),
+            c => out.push_str(&format!("_x{:x}_", u32::from(c))),
+        }
+    }
+    out
+}
+
+/// Stable id of a claim: its page's URL and the note number; `c-N` on the
+/// home page.
+pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
+    let c = &site.claims[claim];
+    let url = site.pages[c.page].page.url.trim_end_matches('/');
+    if url.is_empty() {
+        format!("c-{}", c.note)
+    } else {
+        format!("c-{}-{}", id_part(url), c.note)
+    }
+}
+
+/// Row id of a member. Ids are slugs (letters, digits, `-`), so `_` keeps
+/// delegation `a` + member `b-c` apart from delegation `a-b` + member `c`.
+pub(crate) fn member_anchor(delegation: &str, member: &str) -> String {
+    format!("m-{delegation}_{member}")
+}
+
+/// A column label for a source: its publisher when known, else its key.
+pub(crate) fn short_name(s: &Source) -> String {
+    s.meta.publisher.clone().unwrap_or_else(|| s.id.clone())
+}
+
+pub(crate) fn publisher(s: &Source) -> String {
+    s.meta
+        .publisher
+        .clone()
+        .unwrap_or_else(|| "Publisher not stated".into())
+}
+
+/// A site path as an absolute URL when `base_url` is set, else relative to `root`.
+pub(crate) fn link(site: &Site, root: &str, path: &str) -> String {
+    match site.config.base() {
+        Some(base) => format!("{base}{path}"),
+        None => format!("{root}{path}"),
+    }
+}
+
+pub(crate) fn verbatim_path(s: &Source) -> String {
+    format!("{}{}", source_url(&s.id), encode_segment(s.file_name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_are_relative() {
+        assert_eq!(root_of(""), "");
+        assert_eq!(root_of("a/"), "../");
+        assert_eq!(root_of("x/b/"), "../../");
+    }
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
+        assert_eq!(encode_segment("000_ab.txt"), "000_ab.txt");
+        assert_eq!(encode_path("q?/a b#/é/"), "q%3F/a%20b%23/%C3%A9/");
+        assert_eq!(encode_path(""), "");
+    }
+
+    #[test]
+    fn id_parts_are_one_to_one_and_css_safe() {
+        assert_eq!(id_part("differences"), "differences");
+        assert_eq!(id_part("x/b"), "x_sb");
+        assert_eq!(id_part("x-b"), "x-b");
+        assert_eq!(id_part("x_sb"), "x_x5f_sb");
+        assert_eq!(id_part("a.b"), "a_x2e_b");
+    }
+}
