@@ -769,9 +769,11 @@ pub fn execute(target: Target, input: &Input, work: &Path, index: u64) {
     match (target, input) {
         (Target::Cite, Input::Bytes(b)) => {
             let s = String::from_utf8_lossy(b);
-            let starts: Vec<usize> = explainer::cite::group_starts(&s).take(10_000).collect();
+            let starts: Vec<usize> = explainer::load::cite::group_starts(&s)
+                .take(10_000)
+                .collect();
             for at in starts {
-                match explainer::cite::parse_group(&s, at) {
+                match explainer::load::cite::parse_group(&s, at) {
                     Ok(g) => {
                         let span = g.span.clone();
                         assert!(
@@ -792,7 +794,7 @@ pub fn execute(target: Target, input: &Input, work: &Path, index: u64) {
         (Target::Page, Input::Bytes(b)) => {
             let s = String::from_utf8_lossy(b);
             let html = index % 2 == 0;
-            match explainer::page::parse("content/fuzz.md", "fuzz.md", &s, html) {
+            match explainer::load::page::parse("content/fuzz.md", "fuzz.md", &s, html) {
                 Ok(p) => {
                     for d in &p.body.errors {
                         let _ = d.render(false);

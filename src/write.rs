@@ -659,7 +659,7 @@ mod tests {
         // Killed between `out -> previous` and `staging -> out`.
         fs::rename(&out, tmp.path().join(".public.explainer-previous")).unwrap();
         let staging = Staging::new(&out).unwrap();
-        crate::render::Sink::put(&staging, "index.html".into(), b"new".to_vec()).unwrap();
+        Sink::put(&staging, "index.html".into(), b"new".to_vec()).unwrap();
         drop(staging); // a build that failed while rendering
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert!(!tmp.path().join(".public.explainer-previous").exists());
@@ -671,7 +671,7 @@ mod tests {
         let out = tmp.path().join("public");
         atomically(&out, &[("a/index.html".into(), b"old".to_vec())]).unwrap();
         let staging = Staging::new(&out).unwrap();
-        crate::render::Sink::put(&staging, "a/index.html".into(), b"new".to_vec()).unwrap();
+        Sink::put(&staging, "a/index.html".into(), b"new".to_vec()).unwrap();
         // The two-rename path, as on a system without RENAME_EXCHANGE.
         fs::rename(&out, &staging.previous).unwrap();
         fs::rename(&staging.dir, &out).unwrap();

@@ -68,7 +68,7 @@ fn bug_06_fix_rewrites_every_toml_string_form_exactly() {
             "sources/a.txt",
             format!("Inserted first.\nInserted second.\n{SOURCE}"),
         );
-        let report = explainer::fix(&site.options(None, false), false)
+        let report = explainer::editor::fix::run(&site.options(None, false), false)
             .unwrap_or_else(|e| panic!("{written}: {e:?}"));
         assert!(!report.applied.is_empty(), "{written}: nothing applied");
         assert_eq!(
@@ -89,7 +89,7 @@ fn bug_06_fix_never_writes_a_different_value_in_a_dry_run_either() {
         format!("Inserted first.\nInserted second.\n{SOURCE}"),
     );
     let before = site.read("content/delegations.toml");
-    let report = explainer::fix(&site.options(None, false), true).unwrap();
+    let report = explainer::editor::fix::run(&site.options(None, false), true).unwrap();
     let roster: Vec<String> = report
         .applied
         .iter()
@@ -372,12 +372,12 @@ fn bug_26_serve_bounds_its_threads_and_closes_idle_connections() {
     use std::time::{Duration, Instant};
     let site = minimal_site(&[]);
     let before = threads();
-    let opts = explainer::serve::ServeOptions {
+    let opts = explainer::editor::serve::ServeOptions {
         port: 0,
         idle_timeout: Duration::from_secs(2),
-        ..explainer::serve::ServeOptions::new(site.root())
+        ..explainer::editor::serve::ServeOptions::new(site.root())
     };
-    let server = explainer::serve::start(opts).unwrap();
+    let server = explainer::editor::serve::start(opts).unwrap();
     let addr = server.addr;
     let started = threads();
     // 500 idle connections, a few of them with half a request.

@@ -339,12 +339,14 @@ fn bug_17_the_minifier_returns_what_it_cannot_follow_as_it_is() {
                 "<div>".repeat(5000)
             );
             assert_eq!(
-                explainer::write::minify_html(deep.as_bytes()),
+                explainer::render::minify::minify_html(deep.as_bytes()),
                 deep.as_bytes()
             );
             let shallow =
                 "<!DOCTYPE html>\n<html>\n<body>\n<div>  <p>x</p>\n</div></body></html>\n";
-            assert!(explainer::write::minify_html(shallow.as_bytes()).len() < shallow.len());
+            assert!(
+                explainer::render::minify::minify_html(shallow.as_bytes()).len() < shallow.len()
+            );
         })
         .unwrap()
         .join()

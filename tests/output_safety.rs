@@ -583,7 +583,7 @@ fn bug_20_symlinked_theme_and_site_folders_are_refused_not_followed() {
         assert!(e.contains("symbolic link"), "{link}: {e}");
         let e = io_failure(explainer::check(&options(site.root(), None)));
         assert!(e.contains("symbolic link"), "{link}: {e}");
-        let mut preview = explainer::preview::Preview::new(options(site.root(), None));
+        let mut preview = explainer::editor::preview::Preview::new(options(site.root(), None));
         let e = io_failure(preview.rebuild(&[]));
         assert!(e.contains("symbolic link"), "{link}: {e}");
     }

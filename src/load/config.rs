@@ -48,7 +48,9 @@ impl Config {
         {
             problems.push("`theme` must be a folder name under themes/");
         }
-        if !config.base_url.is_empty() && crate::load::url::web_url_problem(&config.base_url).is_some() {
+        if !config.base_url.is_empty()
+            && crate::load::url::web_url_problem(&config.base_url).is_some()
+        {
             problems
                 .push("`base_url` must be an absolute URL such as https://example.org/explainer/");
         }

@@ -23,7 +23,7 @@ mod chrome;
 mod head;
 mod links;
 mod markup;
-mod minify;
+pub mod minify;
 mod tally;
 
 // Theme loading and the plan of a render.

@@ -1,0 +1,104 @@
+//! The resolved site: what the later phases read. Every type here is made
+//! by `resolve` and only read afterwards, so no field means something only
+//! "after phase X".
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::config::Config;
+use crate::load::lock::{self, Lock};
+use crate::load::page::ParsedPage;
+use crate::load::roster::Roster;
+use crate::load::source::Source;
+
+/// A verified reference to source lines.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub source: usize,
+    pub first: usize,
+    pub last: usize,
+    /// The quote as the page wrote it (shared with its citation), or the
+    /// spelling a roster cite found.
+    pub quote: Option<Arc<str>>,
+    /// Char range in the source text (after the BOM) of the matched quote.
+    pub matched: Option<Range<usize>>,
+}
+
+#[derive(Debug)]
+pub struct ResolvedPage {
+    /// The page; its numbered notes are in `page.body.html`.
+    pub page: Arc<ParsedPage>,
+    /// Verified references of each citation group (shared with the
+    /// [`Memo`] that `serve` keeps between builds).
+    pub group_refs: Arc<Vec<Vec<Ref>>>,
+    /// Indexes of this page's claims in `Site::claims`.
+    pub claims: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub page: usize,
+    pub group: usize,
+    pub note: usize,
+    /// Shared with the page's citation group.
+    pub text: Arc<str>,
+}
+
+/// What a cited line links back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Backlink {
+    Claim(usize),
+    /// Delegation index, member index.
+    Member(usize, usize),
+}
+
+/// A roster member's cite, verified, with the spelling found.
+#[derive(Debug, Clone)]
+pub struct MemberCite {
+    pub reference: Ref,
+    pub spelling: String,
+}
+
+#[derive(Debug)]
+pub struct ResolvedRoster {
+    pub roster: Roster,
+    /// `[delegation][member]` -> verified cites.
+    pub cites: Vec<Vec<Vec<MemberCite>>>,
+}
+
+pub struct Site {
+    pub config: Config,
+    pub sources: Arc<Vec<Source>>,
+    pub pages: Vec<ResolvedPage>,
+    pub claims: Vec<Claim>,
+    /// Per source: line number -> what cites it, in reading order.
+    pub backlinks: Vec<BTreeMap<usize, Vec<Backlink>>>,
+    /// Per source: number of citations (page citations only).
+    pub citation_counts: Vec<usize>,
+    pub roster: Option<ResolvedRoster>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    pub fn citation_total(&self) -> usize {
+        self.citation_counts.iter().sum()
+    }
+
+    /// The lock for a verified site: every cited line of every source.
+    pub fn lock(&self) -> Lock {
+        let mut lock = Lock::default();
+        for (i, s) in self.sources.iter().enumerate() {
+            let lines: BTreeMap<usize, String> = self.backlinks[i]
+                .keys()
+                .filter(|&&l| !s.is_blank(l))
+                .map(|&l| (l, lock::line_hash(&s.normalized(l))))
+                .collect();
+            if !lines.is_empty() {
+                lock.entries.insert(s.id.clone(), lines);
+            }
+        }
+        lock
+    }
+}

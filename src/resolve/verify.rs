@@ -1,0 +1,377 @@
+//! Checking one citation against a source's line index (SPEC 3.2): lines in
+//! range and not all blank, the quote in the cited lines, the lock's text;
+//! each failure a diagnostic with its position and, where one exists, a fix.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, Fix, LineIndex};
+use crate::load::cite::Citation;
+use crate::load::lock::{self, Lock};
+use crate::load::page::PageText;
+use crate::load::source::Source;
+use crate::text;
+
+use super::model::*;
+
+/// What a citation names, before the key is looked up.
+pub(super) struct Cited<'a> {
+    pub(super) key: &'a str,
+    pub(super) first: u32,
+    pub(super) last: u32,
+    pub(super) quote: Option<&'a Arc<str>>,
+    pub(super) key_span: Range<usize>,
+    pub(super) lines_span: Range<usize>,
+    pub(super) quote_span: Option<Range<usize>>,
+}
+
+impl<'a> From<&'a Citation> for Cited<'a> {
+    fn from(c: &'a Citation) -> Self {
+        Cited {
+            key: &c.key,
+            first: c.first,
+            last: c.last,
+            quote: c.quote.as_ref(),
+            key_span: c.key_span.clone(),
+            lines_span: c.lines_span.clone(),
+            quote_span: c.quote_span.clone(),
+        }
+    }
+}
+
+pub(super) struct Verifier<'a> {
+    pub(super) sources: &'a [Source],
+    pub(super) keys: &'a BTreeMap<String, usize>,
+    pub(super) lock: Option<&'a Lock>,
+}
+
+/// The most lines one citation may cover. Every line of a range is marked
+/// and linked back on the provenance page and shown in the note, so a range
+/// of the whole source in a few bytes of page would multiply the output.
+pub const MAX_RANGE_LINES: usize = 20;
+
+/// `line 3` or `lines 3-5`, for messages.
+pub(super) fn lines_phrase(first: usize, last: usize) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}-{last}")
+    }
+}
+
+/// `3` or `3-5`.
+pub(super) fn lines_text(first: usize, last: usize) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    }
+}
+
+/// The text of a file that diagnostics quote: a page's text is read at most
+/// once (a one-shot build dropped it and reads the file again), and its line
+/// index built once, however many problems the page has.
+pub(super) struct DiagText<'a> {
+    pub(super) page: Option<&'a PageText>,
+    pub(super) text: OnceCell<Cow<'a, str>>,
+    pub(super) index: OnceCell<LineIndex>,
+}
+
+impl<'a> DiagText<'a> {
+    pub(super) fn page(page: &'a PageText) -> Self {
+        DiagText {
+            page: Some(page),
+            text: OnceCell::new(),
+            index: OnceCell::new(),
+        }
+    }
+
+    pub(super) fn kept(text: &'a str) -> Self {
+        DiagText {
+            page: None,
+            text: OnceCell::from(Cow::Borrowed(text)),
+            index: OnceCell::new(),
+        }
+    }
+
+    pub(super) fn get(&self) -> &str {
+        self.text
+            .get_or_init(|| self.page.map_or(Cow::Borrowed(""), PageText::get))
+    }
+
+    pub(super) fn at(
+        &self,
+        code: &'static str,
+        file: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let text = self.get();
+        let index = self.index.get_or_init(|| LineIndex::new(text));
+        Diagnostic::at_indexed(code, file, text, index, span, message)
+    }
+}
+
+impl Verifier<'_> {
+    pub(super) fn lookup(
+        &self,
+        c: &Cited,
+        file: &str,
+        text: &DiagText,
+    ) -> Result<usize, Diagnostic> {
+        if let Some(&i) = self.keys.get(c.key) {
+            return Ok(i);
+        }
+        let d = text.at(
+            "E001",
+            file,
+            c.key_span.clone(),
+            format!("unknown source `{}`", c.key),
+        );
+        Err(match text::did_you_mean(c.key, self.keys.keys().map(String::as_str)) {
+            Some(k) => d.with_help(format!("did you mean `{k}`?")),
+            None => d.with_help("cite a source by its id in sources/sources.toml, its file name or its file stem"),
+        })
+    }
+
+    /// Checks the line range; returns the source index.
+    pub(super) fn lines(
+        &self,
+        c: &Cited,
+        file: &str,
+        text: &DiagText,
+    ) -> Result<usize, Diagnostic> {
+        let i = self.lookup(c, file, text)?;
+        let s = &self.sources[i];
+        let n = s.lines.len();
+        let at = |m: String| text.at("E002", file, c.lines_span.clone(), m);
+        if c.first > c.last {
+            return Err(at(format!("line range {}-{} is reversed", c.first, c.last))
+                .with_help(format!("write {}-{}", c.last, c.first)));
+        }
+        // Only on the error paths: this runs for every citation.
+        let what = || lines_phrase(c.first as usize, c.last as usize);
+        if c.first == 0 || c.last as usize > n {
+            return Err(at(format!("{} out of bounds: {} has {n} lines", what(), s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
+        }
+        let length = (c.last - c.first) as usize + 1;
+        if length > MAX_RANGE_LINES {
+            return Err(at(format!(
+                "{} is {length} lines long: a citation covers at most {MAX_RANGE_LINES} lines",
+                what()
+            ))
+            .with_help(
+                "cite the lines that hold the claim; split a longer passage into several citations",
+            ));
+        }
+        if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
+            let verb = if c.first == c.last { "is" } else { "are" };
+            return Err(at(format!("{} {verb} blank in {}", what(), s.id))
+                .with_help("cite the line that holds the words"));
+        }
+        Ok(i)
+    }
+
+    /// Full verification of a page citation (E001, E002, E003).
+    pub(super) fn citation(
+        &self,
+        c: &Cited,
+        file: &str,
+        text: &DiagText,
+    ) -> Result<Ref, Diagnostic> {
+        let i = self.lines(c, file, text)?;
+        let s = &self.sources[i];
+        let (first, last) = (c.first as usize, c.last as usize);
+        let mut reference = Ref {
+            source: i,
+            first,
+            last,
+            quote: c.quote.cloned(),
+            matched: None,
+        };
+        let Some(quote) = c.quote else {
+            self.locked(c, s, file, text)?;
+            return Ok(reference);
+        };
+        let normalized = text::normalize_str(quote);
+        let parts = text::quote_parts(&normalized);
+        if let Some(m) = find_in_lines(s, first, last, &parts) {
+            reference.matched = Some(m);
+            return Ok(reference);
+        }
+        let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
+        let what = lines_phrase(first, last);
+        let d = text.at(
+            "E003",
+            file,
+            span,
+            format!("quote not found in {} {what}", s.id),
+        );
+        let text = text.get();
+        let width = last - first;
+        let elsewhere: Vec<usize> = (1..=s.lines.len().saturating_sub(width))
+            .filter(|&l| l != first && find_in_lines(s, l, l + width, &parts).is_some())
+            .collect();
+        match elsewhere.as_slice() {
+            [] => {
+                let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
+                Err(d.with_help(format!(
+                    "{} {what} reads: \"{}\"",
+                    s.id,
+                    text::ellipsize(&text::normalize_str(&shown.join(" ")), 120)
+                )))
+            }
+            found => {
+                let lines: Vec<String> = found.iter().map(|&l| lines_text(l, l + width)).collect();
+                let cite = format!("[@{}:{} \"{}\"]", c.key, lines[0], quote);
+                let d = d.with_help(format!(
+                    "the quote is in {} on line {}; cite it as {cite}",
+                    s.id,
+                    lines.join(", ")
+                ));
+                Err(if found.len() == 1 {
+                    d.with_fix(relines(c, file, text, &lines[0]))
+                } else {
+                    d
+                })
+            }
+        }
+    }
+
+    /// E014: a line-only citation whose line no longer says what the lock recorded.
+    pub(super) fn locked(
+        &self,
+        c: &Cited,
+        s: &Source,
+        file: &str,
+        text: &DiagText,
+    ) -> Result<(), Diagnostic> {
+        let Some(lock) = self.lock else { return Ok(()) };
+        let (first, last) = (c.first as usize, c.last as usize);
+        let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
+        let changed = (first..=last)
+            .zip(&locked)
+            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized(l)) != h));
+        if !changed {
+            return Ok(());
+        }
+        let what = lines_phrase(first, last);
+        let d = text.at(
+            "E014",
+            file,
+            c.lines_span.clone(),
+            format!("{} {what} changed since citations.lock was written", s.id),
+        );
+        let text = text.get();
+        let review = "if the citation still holds, review it and run `explainer lock`";
+        Err(match lock::relocate(s, &locked).as_slice() {
+            [] => d.with_help(format!(
+                "the locked text is no longer in {}; {review}",
+                s.id
+            )),
+            [to] => {
+                let new = lines_text(*to, to + last - first);
+                d.with_help(format!("the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
+                    .with_fix(relines(c, file, text, &new))
+            }
+            many => {
+                let at: Vec<String> = many.iter().map(usize::to_string).collect();
+                d.with_help(format!(
+                    "the locked text is now on lines {}; {review}",
+                    at.join(", ")
+                ))
+            }
+        })
+    }
+}
+
+/// The fix that points a citation at other lines.
+pub(super) fn relines(c: &Cited, file: &str, text: &str, new: &str) -> Fix {
+    Fix {
+        file: file.to_string(),
+        key: c.key.to_string(),
+        span: c.lines_span.clone(),
+        // A text read again may have changed: `check --fix` then refuses
+        // the fix, as it refuses any fix whose text moved.
+        old: text
+            .get(c.lines_span.clone())
+            .unwrap_or_default()
+            .to_string(),
+        new: new.to_string(),
+    }
+}
+
+/// Finds the quote parts in lines `first..=last` of `s`, joined by single
+/// spaces. Returns the char range in the source text.
+pub fn find_in_lines(
+    s: &Source,
+    first: usize,
+    last: usize,
+    parts: &[&str],
+) -> Option<Range<usize>> {
+    // An empty part would be found anywhere: it is no quote.
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    // Search the normalized text of the lines; only a hit is mapped back to
+    // source offsets, by normalizing its lines again with offsets.
+    if first == last {
+        let normalized = s.normalized(first);
+        let m = text::find_parts(&normalized, parts)?;
+        let line = s.line(first);
+        let base = s.line_chars[first - 1];
+        // Folding maps one char to one, and white space is only ever
+        // dropped: a line that lost no chars maps back one to one.
+        if normalized.chars().count() == line.chars().count() {
+            let start = normalized[..m.start].chars().count();
+            let end = start + normalized[m].chars().count();
+            return Some(base + start..base + end);
+        }
+        let n = text::normalize(line);
+        return Some(map_back(&n.text, &n.origin, m, base));
+    }
+    let mut joined = String::new();
+    for l in first..=last {
+        let n = s.normalized(l);
+        if !n.is_empty() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(&n);
+        }
+    }
+    let m = text::find_parts(&joined, parts)?;
+    let mut origin: Vec<u32> = Vec::new();
+    for l in first..=last {
+        let n = text::normalize(s.line(l));
+        if n.text.is_empty() {
+            continue;
+        }
+        let base = s.line_chars[l - 1] as u32;
+        if !origin.is_empty() {
+            origin.push(base.saturating_sub(1));
+        }
+        origin.extend(n.origin.iter().map(|o| o + base));
+    }
+    Some(map_back(&joined, &origin, m, 0))
+}
+
+pub(super) fn map_back(
+    text: &str,
+    origin: &[u32],
+    bytes: Range<usize>,
+    base: usize,
+) -> Range<usize> {
+    let start = text[..bytes.start].chars().count();
+    let end = start + text[bytes.clone()].chars().count();
+    // An empty match (never made by `find_in_lines`) maps to an empty range
+    // rather than reading before the start.
+    let Some(last) = end.checked_sub(1).filter(|&l| l >= start) else {
+        let at = origin.get(start).map_or(base, |&o| o as usize + base);
+        return at..at;
+    };
+    origin[start] as usize + base..origin[last] as usize + base + 1
+}
