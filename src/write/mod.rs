@@ -18,6 +18,10 @@
 //! leftovers of dead builds (by their marker). Nothing is written, read or
 //! deleted through a symbolic link: an output, lock or previous name that is
 //! one is refused.
+//!
+//! Here: the `Sink` that rendered files go to, and `atomically`. The parts:
+//! `paths` (where the output may be), `lock` (the output's lock), `swap`
+//! (staging and the swap), `recover` (what interrupted builds leave).
 
 use std::path::Path;
 
