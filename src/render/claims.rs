@@ -11,8 +11,8 @@ use super::head;
 use super::links::{claim_href, claim_id, lines_label, root_of, short_name, source_url};
 use super::markup::{paged, pager, Markup, PagerLink};
 use super::tally::{is_attributed, origin_label, origins_label, origins_of, sources_of};
-use super::verbatim;
 use super::theme::Theme;
+use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
 use crate::text;
@@ -285,7 +285,9 @@ fn list_html(rows: &[Row]) -> String {
                 .text(&r.label)
                 .raw("</a>");
             if let Some((quote, quoting)) = r.quote.as_ref().filter(|q| !q.0.is_empty()) {
-                out.raw(": <q>").text(quote).raw("</q> <span class=\"cite-voice\">");
+                out.raw(": <q>")
+                    .text(quote)
+                    .raw("</q> <span class=\"cite-voice\">");
                 out.raw(if *quoting {
                     "(the outlet is quoting someone)"
                 } else {

@@ -251,7 +251,7 @@ fn lines_html(site: &Site, i: usize, root: &str) -> String {
                     out.raw(": <q>").text(excerpt).raw("</q>");
                 }
                 if let Some((quote, quoting)) = &b.quote {
-                    out.raw(" <span class=\"backlink-quote\">quoting <q>")
+                    out.raw(" <span class=\"backlink-quote\">citing the words <q>")
                         .text(quote)
                         .raw("</q> ");
                     out.raw(if *quoting {
@@ -275,7 +275,10 @@ fn origins_html(site: &Site, i: usize, root: &str) -> String {
     let link = |j: usize| {
         let mut m = Markup::with_capacity(80);
         m.raw("<a href=\"")
-            .text(&format!("{root}{}index.html", source_url(&site.sources[j].id)))
+            .text(&format!(
+                "{root}{}index.html",
+                source_url(&site.sources[j].id)
+            ))
             .raw("\">")
             .text(&short_name(&site.sources[j]))
             .raw("</a>");
@@ -293,7 +296,10 @@ fn origins_html(site: &Site, i: usize, root: &str) -> String {
     }
     let own = [Origin::Source(i)];
     if !site.origins[i].is_empty() && site.origins[i] != own {
-        let names: Vec<String> = site.origins[i].iter().map(|o| origin_label(site, o)).collect();
+        let names: Vec<String> = site.origins[i]
+            .iter()
+            .map(|o| origin_label(site, o))
+            .collect();
         out.raw("<div><dt>Origin</dt><dd>")
             .text(&names.join(", "))
             .raw(" (corroboration counts this copy as that report)</dd></div>\n");

@@ -24,8 +24,7 @@ pub(crate) struct Tally {
 impl Tally {
     pub fn new(site: &Site) -> Self {
         let mut per_source = vec![0; site.sources.len()];
-        let (mut single, mut single_origin, mut attributed, mut unattributed_single) =
-            (0, 0, 0, 0);
+        let (mut single, mut single_origin, mut attributed, mut unattributed_single) = (0, 0, 0, 0);
         for c in 0..site.claims.len() {
             let sources = sources_of(site, c);
             single += usize::from(sources.len() == 1);
@@ -135,7 +134,10 @@ mod tests {
     #[test]
     fn an_outlet_is_named_by_whole_words_with_or_without_the() {
         assert!(names_outlet("Newsmax says the talks", "Newsmax"));
-        assert!(names_outlet("the Jerusalem Post reported", "The Jerusalem Post"));
+        assert!(names_outlet(
+            "the Jerusalem Post reported",
+            "The Jerusalem Post"
+        ));
         assert!(!names_outlet("Newsmaxing", "Newsmax"));
         assert!(!names_outlet("anything", ""));
     }

@@ -59,7 +59,10 @@ fn one_line(s: &str) -> String {
 /// Whether the text between char offsets `start` and `end` of `s` stands
 /// inside quotation marks on its line (or begins with one).
 fn quoting(s: &Source, start: usize, end: usize) -> bool {
-    let line = s.line_chars.partition_point(|&x| x <= start).saturating_sub(1);
+    let line = s
+        .line_chars
+        .partition_point(|&x| x <= start)
+        .saturating_sub(1);
     let Some(line_start) = s.line_chars.get(line).copied() else {
         return false;
     };
@@ -77,7 +80,10 @@ pub(crate) fn inside_marks(before: &str) -> bool {
     let chars: Vec<char> = before.chars().collect();
     let (mut straight, mut double, mut single, mut guillemet) = (false, 0i32, 0i32, 0i32);
     for (i, &c) in chars.iter().enumerate() {
-        let letter = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|c| c.is_alphanumeric());
+        let letter = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
         match c {
             '"' => straight = !straight,
             '“' => double += 1,
@@ -116,7 +122,11 @@ mod tests {
 
     #[test]
     fn the_quote_is_cut_from_the_source_in_its_own_characters() {
-        let (shown, quoting) = cite("Talks – in Paris – on a “fusion mechanism”.", "Talks - in Paris - on a \"fusion mechanism\"").unwrap();
+        let (shown, quoting) = cite(
+            "Talks – in Paris – on a “fusion mechanism”.",
+            "Talks - in Paris - on a \"fusion mechanism\"",
+        )
+        .unwrap();
         assert_eq!(shown, "Talks – in Paris – on a “fusion mechanism”");
         assert!(!quoting);
     }
@@ -129,9 +139,21 @@ mod tests {
 
     #[test]
     fn words_inside_the_source_s_quotation_marks_are_someone_quoted() {
-        assert!(cite("He said “we will — soon” today.", "we will - soon").unwrap().1);
-        assert!(cite("He said \"we will soon\" today.", "will soon").unwrap().1);
-        assert!(!cite("Israel’s envoy said it today.", "envoy said").unwrap().1);
+        assert!(
+            cite("He said “we will — soon” today.", "we will - soon")
+                .unwrap()
+                .1
+        );
+        assert!(
+            cite("He said \"we will soon\" today.", "will soon")
+                .unwrap()
+                .1
+        );
+        assert!(
+            !cite("Israel’s envoy said it today.", "envoy said")
+                .unwrap()
+                .1
+        );
         assert!(!cite("“A,” he said, and left.", "he said").unwrap().1);
     }
 }

@@ -98,7 +98,12 @@ mod tests {
 
     #[test]
     fn diamonds_count_the_shared_report_once() {
-        let o = site(&[(&["b", "c"], None), (&["d"], None), (&["d"], None), (&[], None)]);
+        let o = site(&[
+            (&["b", "c"], None),
+            (&["d"], None),
+            (&["d"], None),
+            (&[], None),
+        ]);
         assert_eq!(o[0], [S(3)]);
         let o = site(&[(&["b", "c"], None), (&[], None), (&[], None)]);
         assert_eq!(o[0], [S(1), S(2)]);
@@ -106,9 +111,17 @@ mod tests {
 
     #[test]
     fn sources_naming_one_outside_origin_are_one_origin() {
-        let o = site(&[(&[], Some("EFE")), (&[], Some("EFE")), (&["a"], None), (&[], None)]);
+        let o = site(&[
+            (&[], Some("EFE")),
+            (&[], Some("EFE")),
+            (&["a"], None),
+            (&[], None),
+        ]);
         let efe = Origin::Outlet("EFE".into());
-        assert_eq!(o, [vec![efe.clone()], vec![efe.clone()], vec![efe], vec![S(3)]]);
+        assert_eq!(
+            o,
+            [vec![efe.clone()], vec![efe.clone()], vec![efe], vec![S(3)]]
+        );
     }
 
     #[test]

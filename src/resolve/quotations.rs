@@ -20,7 +20,13 @@ use super::verify::{find_in_lines, DiagText};
 /// The passages between double quotation marks of a normalized claim (an
 /// unclosed mark opens nothing).
 pub(super) fn quotations(claim: &str) -> Vec<&str> {
-    claim.split('"').skip(1).step_by(2).zip(claim.split('"').skip(2).step_by(2)).map(|(q, _)| q).collect()
+    claim
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .zip(claim.split('"').skip(2).step_by(2))
+        .map(|(q, _)| q)
+        .collect()
 }
 
 /// The quotations of the page file between `from` and `to`, as byte spans
@@ -120,7 +126,10 @@ pub(super) fn check(
 /// letters (an apostrophe does: `Israel's`) written as a double one.
 fn inner_marks_doubled(q: &str) -> String {
     let chars: Vec<char> = q.chars().collect();
-    let letter = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
+    let letter = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphanumeric())
+    };
     (0..chars.len())
         .map(|i| {
             if chars[i] == '\'' && !(letter(i.checked_sub(1)) && letter(Some(i + 1))) {
@@ -152,7 +161,10 @@ fn elsewhere(refs: &[Ref], sources: &[Source], parts: &[&str]) -> String {
     if found.is_empty() {
         "the cited lines do not hold these words: quote what the source prints, cite the line that holds them, or drop the quotation marks if they are not anyone's exact words".into()
     } else {
-        format!("the words stand in {}; add that citation to this group", found.join(" and in "))
+        format!(
+            "the words stand in {}; add that citation to this group",
+            found.join(" and in ")
+        )
     }
 }
 
@@ -162,7 +174,10 @@ mod tests {
 
     #[test]
     fn quotations_are_the_passages_between_double_marks() {
-        assert_eq!(quotations(r#"He said "a 'b' c" and "d"."#), ["a 'b' c", "d"]);
+        assert_eq!(
+            quotations(r#"He said "a 'b' c" and "d"."#),
+            ["a 'b' c", "d"]
+        );
         assert_eq!(quotations(r#"no quote, "unclosed"#), Vec::<&str>::new());
         assert_eq!(quotations("it's 'single'"), Vec::<&str>::new());
     }

@@ -58,8 +58,10 @@ pub(super) fn check(sources: &[Source], manifest: &str, diags: &mut Vec<Diagnost
                 }
                 1 => {
                     let from = path.iter().position(|&(n, _)| n == *to).unwrap_or(0);
-                    let mut names: Vec<&str> =
-                        path[from..].iter().map(|&(n, _)| sources[n].id.as_str()).collect();
+                    let mut names: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|&(n, _)| sources[n].id.as_str())
+                        .collect();
                     names.push(&sources[*to].id);
                     diags.push(
                         Diagnostic::at(
