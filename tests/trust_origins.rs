@@ -79,7 +79,7 @@ fn two_copies_of_one_report_are_a_single_origin_and_two_outlets_are_not() {
         .into_iter()
         .map(|g| squash(&text(g)))
         .collect();
-    assert_eq!(groups, ["Origin: Other Times", "Origin: Wire (2 sources)"]);
+    assert_eq!(groups, ["Origin: Wire (2 sources)", "Origin: Other Times"]);
     // Provenance pages say who retells whom.
     let meta = |id: &str, term: &str| {
         let html = parse_file(&tmp.path().join(format!("sources/{id}/index.html")));

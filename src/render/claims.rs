@@ -208,7 +208,22 @@ struct Group {
 /// Orders columns so that copies of one origin stand side by side, and
 /// returns the header groups over them.
 fn grouped(site: &Site, cols: &mut [usize]) -> Vec<Group> {
-    cols.sort_by_cached_key(|&s| (origins_label(site, s), site.retells[s].len(), s));
+    // Groups in the order their first source stands; in a group, the
+    // report first, then the copies, each in the order given.
+    let mut first: Vec<(String, usize)> = Vec::new();
+    for (k, &s) in cols.iter().enumerate() {
+        let label = origins_label(site, s);
+        if !first.iter().any(|(l, _)| *l == label) {
+            first.push((label, k));
+        }
+    }
+    let position: Vec<usize> = cols.to_vec();
+    cols.sort_by_cached_key(|&s| {
+        let label = origins_label(site, s);
+        let group = first.iter().find(|(l, _)| *l == label).map_or(0, |g| g.1);
+        let at = position.iter().position(|&p| p == s).unwrap_or(0);
+        (group, !site.retells[s].is_empty(), at)
+    });
     let mut groups: Vec<Group> = Vec::new();
     for &s in cols.iter() {
         let label = origins_label(site, s);
