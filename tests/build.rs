@@ -467,8 +467,9 @@ fn the_original_article_is_linked_with_a_text_fragment_only_for_the_source_with_
                     let parts = spec_quote_parts(
                         c.summary
                             .trim()
-                            .trim_start_matches('“')
-                            .trim_end_matches('”'),
+                            .strip_prefix('“')
+                            .and_then(|q| q.strip_suffix('”'))
+                            .unwrap_or_default(),
                     );
                     if parts.len() == 1 {
                         assert_eq!(term, parts[0], "{p} note {n}");

@@ -55,6 +55,10 @@ pub struct CiteGroup {
     /// Plain text of the block from the previous group (or block start) to
     /// this one; shared with the site's list of claims.
     pub claim: std::sync::Arc<str>,
+    /// Byte offset in the page file where the claim's stretch of text
+    /// starts (its block's start, or the end of the previous group in it):
+    /// quotations in the claim are found and pointed at from here (E015).
+    pub claim_at: usize,
 }
 
 /// What the Markdown pass yields before the body is turned into HTML.
@@ -137,6 +141,7 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
         deferred: Vec::new(),
         run: Vec::new(),
         claim: String::new(),
+        claim_at: 0,
         in_footnote: None,
         skipping_paragraph: false,
         in_code: false,
@@ -213,6 +218,7 @@ fn pass(file: &str, text: &str, seen: &str, body_at: usize) -> (Pieces, Saw) {
             Event::Start(tag) => {
                 if starts_block(&tag) {
                     b.claim.clear();
+                    b.claim_at = range.start;
                 }
                 match &tag {
                     Tag::Link { link_type, .. } => b.links.push(Some(*link_type)),

@@ -29,6 +29,10 @@ pub struct Meta {
     pub retrieved: Option<String>,
     pub url: Option<String>,
     pub note: Option<String>,
+    // Origins (SPEC 2): the keys of sources this copy retells, each with its
+    // byte span in sources.toml; the outside outlet or agency it is a copy of.
+    pub via: Vec<(String, Range<usize>)>,
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -223,6 +227,10 @@ pub struct Entry {
     url: Option<Spanned<String>>,
     sha256: Option<Spanned<String>>,
     note: Option<Spanned<String>>,
+    // Origins (SPEC 2).
+    #[serde(default)]
+    via: Vec<Spanned<String>>,
+    origin: Option<String>,
 }
 
 /// The parsed manifest, with its text kept for positions in diagnostics.
@@ -351,6 +359,12 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                 retrieved: entry.retrieved.map(|d| d.to_string()),
                 url: entry.url.as_ref().map(|u| u.get_ref().clone()),
                 note: entry.note.as_ref().map(|n| n.get_ref().clone()),
+                via: entry
+                    .via
+                    .iter()
+                    .map(|v| (v.get_ref().clone(), v.span()))
+                    .collect(),
+                origin: entry.origin.clone(),
             };
         }
     }
@@ -412,6 +426,9 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
             }
         }
     }
+    if let Some(m) = manifest {
+        via::check(sources, &m.text, diags);
+    }
 }
 
 /// Folders and files the build writes under `sources/` besides the sources'
@@ -446,6 +463,8 @@ pub fn key_index(sources: &[Source]) -> BTreeMap<String, usize> {
     }
     map
 }
+
+mod via;
 
 #[cfg(test)]
 mod tests;

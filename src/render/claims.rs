@@ -10,8 +10,9 @@ use super::chrome::{Base, Chrome};
 use super::head;
 use super::links::{claim_href, claim_id, lines_label, root_of, short_name, source_url};
 use super::markup::{paged, pager, Markup, PagerLink};
-use super::tally::sources_of;
+use super::tally::{is_attributed, origin_label, origins_label, origins_of, sources_of};
 use super::theme::Theme;
+use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
 use crate::text;
@@ -30,7 +31,9 @@ struct LineLink {
 struct RefView {
     href: String,
     label: String,
-    quote: Option<String>,
+    /// The quoted words as the source prints them, and whether the source
+    /// is quoting someone there.
+    quote: Option<(String, bool)>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,13 @@ struct Row {
     note: usize,
     single: bool,
     source_count: usize,
+    /// Independent origins (SPEC 2): copies of one report count once.
+    origin_count: usize,
+    single_origin: bool,
+    /// The origins by name.
+    origins: Vec<String>,
+    /// The claim's text names an outlet it cites ("Newsmax says …").
+    attributed: bool,
     #[serde(skip)]
     refs: Vec<RefView>,
     cells: Vec<Vec<LineLink>>,
@@ -55,6 +65,8 @@ struct Row {
 #[derive(Serialize)]
 struct Column {
     label: String,
+    /// The origin this source is a copy of (itself when it retells nothing).
+    origin: String,
     href: String,
     claims: usize,
 }
@@ -92,6 +104,10 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
         })
         .collect();
     let source_count = sources_of(site, claim).len();
+    let origins: Vec<String> = origins_of(site, claim)
+        .iter()
+        .map(|o| origin_label(site, o))
+        .collect();
     let id = claim_id(site, claim);
     Row {
         anchor: format!("{anchor_page}#{id}"),
@@ -112,19 +128,20 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
         note: c.note,
         single: source_count == 1,
         source_count,
+        origin_count: origins.len(),
+        single_origin: origins.len() == 1,
+        origins,
+        attributed: is_attributed(site, claim),
         refs: refs
             .iter()
             .map(|r| RefView {
                 href: line_href(r.source, r.first),
                 label: format!(
                     "{} {}",
-                    site.sources[r.source].id,
+                    short_name(&site.sources[r.source]),
                     lines_label(r.first, r.last)
                 ),
-                quote: r
-                    .quote
-                    .as_deref()
-                    .map(|q| text::normalize_str(q).into_owned()),
+                quote: verbatim::quote(&site.sources[r.source], r),
             })
             .collect(),
         cells,
@@ -167,6 +184,11 @@ fn source_link(site: &Site, s: usize, root: &str) -> String {
 struct ClaimsView {
     total: usize,
     single: usize,
+    single_origin: usize,
+    attributed: usize,
+    unattributed_single_origin: usize,
+    /// Matrix column groups: each origin over the copies of it.
+    groups: Vec<Group>,
     matrix: bool,
     /// The claims, for the matrix (empty when there is no matrix).
     rows: Vec<Row>,
@@ -175,6 +197,51 @@ struct ClaimsView {
     columns: Vec<Column>,
     sources: Vec<PerSource>,
     pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    label: String,
+    span: usize,
+}
+
+/// Orders columns so that copies of one origin stand side by side, and
+/// returns the header groups over them.
+fn grouped(site: &Site, cols: &mut [usize]) -> Vec<Group> {
+    // Groups in the order their first source stands; in a group, the
+    // report first, then the copies, each in the order given.
+    let mut first: Vec<(String, usize)> = Vec::new();
+    for (k, &s) in cols.iter().enumerate() {
+        let label = origins_label(site, s);
+        if !first.iter().any(|(l, _)| *l == label) {
+            first.push((label, k));
+        }
+    }
+    let position: Vec<usize> = cols.to_vec();
+    cols.sort_by_cached_key(|&s| {
+        let label = origins_label(site, s);
+        let group = first.iter().find(|(l, _)| *l == label).map_or(0, |g| g.1);
+        let at = position.iter().position(|&p| p == s).unwrap_or(0);
+        (group, !site.retells[s].is_empty(), at)
+    });
+    let mut groups: Vec<Group> = Vec::new();
+    for &s in cols.iter() {
+        let label = origins_label(site, s);
+        match groups.last_mut() {
+            Some(g) if g.label == label => g.span += 1,
+            _ => groups.push(Group { label, span: 1 }),
+        }
+    }
+    groups
+}
+
+fn column(site: &Site, s: usize, root: &str, claims: usize) -> Column {
+    Column {
+        label: short_name(&site.sources[s]),
+        origin: origins_label(site, s),
+        href: source_link(site, s, root),
+        claims,
+    }
 }
 
 #[derive(Serialize)]
@@ -192,6 +259,12 @@ fn list_html(rows: &[Row]) -> String {
         if c.single {
             out.raw(" single");
         }
+        if c.single_origin {
+            out.raw(" single-origin");
+        }
+        if c.attributed {
+            out.raw(" attributed");
+        }
         out.raw("\">\n<p class=\"claim-text\"><a href=\"")
             .text(&c.href)
             .raw("\">")
@@ -201,12 +274,23 @@ fn list_html(rows: &[Row]) -> String {
             .raw(", note ")
             .num(c.note)
             .raw("</span> · ");
-        if c.single {
-            out.raw("<span class=\"badge badge-single\">Single source</span>");
+        if c.single_origin {
+            out.raw("<span class=\"badge badge-single\">Single origin</span> ")
+                .raw("<span class=\"origin-names\">")
+                .text(&c.origins.join(", "))
+                .raw("</span>");
         } else {
             out.raw("<span class=\"badge\">")
-                .num(c.source_count)
-                .raw(" sources</span>");
+                .num(c.origin_count)
+                .raw(" origins</span> <span class=\"origin-names\">")
+                .text(&c.origins.join(", "))
+                .raw("</span>");
+        }
+        if c.source_count != c.origin_count {
+            out.raw(" · ").num(c.source_count).raw(" sources cited");
+        }
+        if c.attributed {
+            out.raw(" · <span class=\"badge badge-attributed\">Attributed in the text</span>");
         }
         out.raw("</p>\n<ul class=\"claim-cites\">");
         for r in &c.refs {
@@ -215,8 +299,16 @@ fn list_html(rows: &[Row]) -> String {
                 .raw("\">")
                 .text(&r.label)
                 .raw("</a>");
-            if let Some(quote) = r.quote.as_deref().filter(|q| !q.is_empty()) {
-                out.raw(": <q>").text(quote).raw("</q>");
+            if let Some((quote, quoting)) = r.quote.as_ref().filter(|q| !q.0.is_empty()) {
+                out.raw(": <q>")
+                    .text(quote)
+                    .raw("</q> <span class=\"cite-voice\">");
+                out.raw(if *quoting {
+                    "(the outlet is quoting someone)"
+                } else {
+                    "(the outlet's own words)"
+                });
+                out.raw("</span>");
             }
             out.raw("</li>");
         }
@@ -241,7 +333,8 @@ pub(crate) fn page(
     // never a list of every source on every page of claims.
     let n = site.sources.len();
     let matrix = n <= MATRIX_MAX_SOURCES;
-    let cols: Vec<usize> = if matrix { (0..n).collect() } else { Vec::new() };
+    let mut cols: Vec<usize> = if matrix { (0..n).collect() } else { Vec::new() };
+    let groups = grouped(site, &mut cols);
     let pages = page_count(site);
     let rows: Vec<Row> = ids
         .iter()
@@ -250,16 +343,16 @@ pub(crate) fn page(
     let claims = ClaimsView {
         total: site.claims.len(),
         single: tally.single,
+        single_origin: tally.single_origin,
+        attributed: tally.attributed,
+        unattributed_single_origin: tally.unattributed_single_origin,
+        groups,
         matrix,
         list_html: list_html(&rows),
         rows: if matrix { rows } else { Vec::new() },
         columns: cols
             .iter()
-            .map(|&s| Column {
-                label: short_name(&site.sources[s]),
-                href: source_link(site, s, &root),
-                claims: tally.per_source[s],
-            })
+            .map(|&s| column(site, s, &root, tally.per_source[s]))
             .collect(),
         sources: if n <= PER_SOURCE_TABLE_MAX {
             (0..n)
@@ -275,8 +368,8 @@ pub(crate) fn page(
         pages: pager(pages, k, &root, page_url),
     };
     let mut description = format!(
-        "Every claim of this explainer with the source lines it rests on: {} claims, {} on a single source.",
-        claims.total, claims.single
+        "Every claim of this explainer with the source lines it rests on: {} claims, {} on a single origin.",
+        claims.total, claims.single_origin
     );
     let (title, page_of) = paged("Claims", k, pages);
     description.push_str(&page_of);
@@ -310,12 +403,13 @@ pub(crate) fn shortcode(
     claims: Range<usize>,
 ) -> Result<String, Diagnostic> {
     let ids: Vec<usize> = claims.collect();
-    let cols: Vec<usize> = ids
+    let mut cols: Vec<usize> = ids
         .iter()
         .flat_map(|&c| sources_of(site, c))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let groups = grouped(site, &mut cols);
     let rows: Vec<Row> = ids
         .iter()
         .map(|&c| {
@@ -326,18 +420,24 @@ pub(crate) fn shortcode(
         .collect();
     let columns = cols
         .iter()
-        .map(|&s| Column {
-            label: short_name(&site.sources[s]),
-            href: source_link(site, s, root),
-            claims: ids
+        .map(|&s| {
+            let claims = ids
                 .iter()
                 .filter(|&&c| sources_of(site, c).contains(&s))
-                .count(),
+                .count();
+            column(site, s, root, claims)
         })
         .collect();
     let view = ClaimsView {
         total: rows.len(),
         single: rows.iter().filter(|r| r.single).count(),
+        single_origin: rows.iter().filter(|r| r.single_origin).count(),
+        attributed: rows.iter().filter(|r| r.attributed).count(),
+        unattributed_single_origin: rows
+            .iter()
+            .filter(|r| r.single_origin && !r.attributed)
+            .count(),
+        groups,
         matrix: true,
         rows,
         list_html: String::new(),

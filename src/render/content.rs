@@ -11,6 +11,7 @@ use super::head;
 use super::links::{lines_label, root_of, source_url, text_fragment};
 use super::markup::Markup;
 use super::theme::Theme;
+use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::load::body::{ref_id, NoteKind, Segment, TocEntry};
 use crate::load::markdown::Shortcode;
@@ -37,6 +38,9 @@ pub(crate) struct CiteView {
     href: String,
     lines: String,
     quoted: bool,
+    /// The source is quoting someone in the quoted words (else they are
+    /// the outlet's own); `None` for a line-only citation.
+    quoting: Option<bool>,
     summary: String,
     line_text: String,
     original: Option<String>,
@@ -108,9 +112,14 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
             .join(" "),
         r.matched.as_ref().map(|m| s.char_slice(m.start, m.end)),
     );
-    let (quoted, summary) = match &r.quote {
-        Some(q) => (true, text::normalize_str(q).into_owned()),
-        None => (false, text::ellipsize(&text::normalize_str(&line_text), 90)),
+    // The words as the source prints them (SPEC 3.3), not as typed.
+    let (quoted, quoting, summary) = match verbatim::quote(s, r) {
+        Some((q, quoting)) => (true, Some(quoting), q),
+        None => (
+            false,
+            None,
+            text::ellipsize(&text::normalize_str(&line_text), 90),
+        ),
     };
     CiteView {
         publisher: s.meta.publisher.clone().unwrap_or_else(|| s.id.clone()),
@@ -118,6 +127,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
         href: format!("{root}{}index.html#L{}", source_url(&s.id), r.first),
         lines: lines_label(r.first, r.last),
         quoted,
+        quoting,
         summary,
         line_text,
         original: s.meta.url.as_ref().map(|u| match &r.quote {
@@ -221,6 +231,19 @@ fn cite_html(out: &mut Markup, c: &CiteView) {
     out.raw("</summary>\n<blockquote class=\"cite-text\">")
         .text(&c.line_text)
         .raw("</blockquote>\n</details>\n");
+    match c.quoting {
+        Some(true) => {
+            out.raw("<p class=\"cite-voice\">")
+                .text(&c.publisher)
+                .raw(" is quoting someone here.</p>\n");
+        }
+        Some(false) => {
+            out.raw("<p class=\"cite-voice\">These are ")
+                .text(&c.publisher)
+                .raw("’s own words.</p>\n");
+        }
+        None => {}
+    }
     if let Some(original) = &c.original {
         out.raw("<a class=\"cite-original\" href=\"")
             .text(original)

@@ -25,6 +25,7 @@ mod links;
 mod markup;
 pub mod minify;
 mod tally;
+mod verbatim;
 
 // Theme loading and the plan of a render.
 pub mod plan;

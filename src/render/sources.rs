@@ -4,12 +4,16 @@ use serde::Serialize;
 
 use super::chrome::{Base, Chrome};
 use super::head;
-use super::links::{claim_href, encode_segment, member_anchor, publisher, root_of, source_url};
+use super::links::{
+    claim_href, encode_segment, member_anchor, publisher, root_of, short_name, source_url,
+};
 use super::markup::{display_date, paged, pager, thousands, Markup, PagerLink};
+use super::tally::origin_label;
 use super::theme::Theme;
+use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::load::markdown;
-use crate::resolve::{Backlink, Site};
+use crate::resolve::{Backlink, Origin, Site};
 use crate::text;
 use crate::write::Output;
 
@@ -133,6 +137,9 @@ struct BacklinkView {
     href: String,
     label: String,
     excerpt: Option<String>,
+    /// The words the claim quotes from this line, as the source prints
+    /// them, and whether the outlet is quoting someone there.
+    quote: Option<(String, bool)>,
 }
 
 #[derive(Serialize)]
@@ -159,6 +166,9 @@ struct SourceView<'a> {
     note: Option<String>,
     /// The numbered lines, as HTML.
     lines_html: String,
+    /// What this copy retells and what retells it (SPEC 2), as HTML; empty
+    /// when it neither retells nor is retold.
+    origins_html: String,
 }
 
 #[derive(Serialize)]
@@ -167,15 +177,20 @@ struct ProvenanceView<'a> {
     source: SourceView<'a>,
 }
 
-fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
+fn backlink(site: &Site, b: Backlink, root: &str, source: usize, line: usize) -> BacklinkView {
     match b {
         Backlink::Claim(c) => {
             let claim = &site.claims[c];
             let page = &site.pages[claim.page].page;
+            let quote = site.pages[claim.page].group_refs[claim.group]
+                .iter()
+                .filter(|r| r.source == source && (r.first..=r.last).contains(&line))
+                .find_map(|r| verbatim::quote(&site.sources[source], r));
             BacklinkView {
                 href: claim_href(site, c, root),
                 label: format!("{}, note {}", page.front.title, claim.note),
                 excerpt: (!claim.text.is_empty()).then(|| text::ellipsize(&claim.text, 160)),
+                quote,
             }
         }
         Backlink::Member(d, m) => {
@@ -192,6 +207,7 @@ fn backlink(site: &Site, b: Backlink, root: &str) -> BacklinkView {
                 ),
                 label: format!("Named in roster: {} — {}", d.name, m.name),
                 excerpt: None,
+                quote: None,
             }
         }
     }
@@ -225,7 +241,7 @@ fn lines_html(site: &Site, i: usize, root: &str) -> String {
         if let Some(backlinks) = backlinks {
             out.raw("\n<ul class=\"backlinks\">");
             for &b in backlinks {
-                let b = backlink(site, b, root);
+                let b = backlink(site, b, root, i, n);
                 out.raw("<li><a href=\"")
                     .text(&b.href)
                     .raw("\">")
@@ -234,11 +250,65 @@ fn lines_html(site: &Site, i: usize, root: &str) -> String {
                 if let Some(excerpt) = &b.excerpt {
                     out.raw(": <q>").text(excerpt).raw("</q>");
                 }
+                if let Some((quote, quoting)) = &b.quote {
+                    out.raw(" <span class=\"backlink-quote\">citing the words <q>")
+                        .text(quote)
+                        .raw("</q> ");
+                    out.raw(if *quoting {
+                        "(the outlet is quoting someone)"
+                    } else {
+                        "(the outlet's own words)"
+                    });
+                    out.raw("</span>");
+                }
                 out.raw("</li>");
             }
             out.raw("</ul>");
         }
         out.raw("</li>\n");
+    }
+    out.0
+}
+
+/// "Retells …", "retold by …" and the origins of source `i`, as HTML.
+fn origins_html(site: &Site, i: usize, root: &str) -> String {
+    let link = |j: usize| {
+        let mut m = Markup::with_capacity(80);
+        m.raw("<a href=\"")
+            .text(&format!(
+                "{root}{}index.html",
+                source_url(&site.sources[j].id)
+            ))
+            .raw("\">")
+            .text(&short_name(&site.sources[j]))
+            .raw("</a>");
+        m.0
+    };
+    let retold_by: Vec<usize> = (0..site.sources.len())
+        .filter(|&j| site.retells[j].contains(&i) && j != i)
+        .collect();
+    let mut out = Markup::with_capacity(200);
+    if !site.retells[i].is_empty() {
+        out.raw("<div><dt>Retells</dt><dd>");
+        let links: Vec<String> = site.retells[i].iter().map(|&j| link(j)).collect();
+        out.raw(&links.join(", "));
+        out.raw(" (a second-hand report)</dd></div>\n");
+    }
+    let own = [Origin::Source(i)];
+    if !site.origins[i].is_empty() && site.origins[i] != own {
+        let names: Vec<String> = site.origins[i]
+            .iter()
+            .map(|o| origin_label(site, o))
+            .collect();
+        out.raw("<div><dt>Origin</dt><dd>")
+            .text(&names.join(", "))
+            .raw(" (corroboration counts this copy as that report)</dd></div>\n");
+    }
+    if !retold_by.is_empty() {
+        out.raw("<div><dt>Retold by</dt><dd>");
+        let links: Vec<String> = retold_by.iter().map(|&j| link(j)).collect();
+        out.raw(&links.join(", "));
+        out.raw("</dd></div>\n");
     }
     out.0
 }
@@ -304,6 +374,7 @@ pub(crate) fn provenance(
             citations: site.citation_counts[i],
             note: s.meta.note.as_deref().map(note_html),
             lines_html,
+            origins_html: origins_html(site, i, &root),
         },
     };
     let html = theme.render("source.html", &view)?;

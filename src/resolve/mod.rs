@@ -20,12 +20,15 @@ use crate::load::Input;
 
 mod memo;
 mod model;
+mod origins;
+mod quotations;
 mod rosters;
 mod verify;
 
 pub use memo::Memo;
 use memo::*;
 pub use model::*;
+pub use origins::Origin;
 use rosters::*;
 use verify::*;
 pub use verify::{find_in_lines, MAX_RANGE_LINES};
@@ -47,6 +50,11 @@ fn page(
                 Ok(r) => refs.push(r),
                 Err(d) => errors.push(d),
             }
+        }
+        // Quotations in the claim: only once every citation of the group
+        // verified, so that one mistake is reported once.
+        if refs.len() == g.group.citations.len() {
+            errors.extend(quotations::check(g, &refs, v.sources, &p.file, text));
         }
         group_refs.push(refs);
     }
@@ -238,8 +246,12 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         errors.extend(warnings);
         return Err(errors);
     }
+    let origins = origins::origins(&sources, &keys);
+    let retells = origins::retells(&sources, &keys);
     Ok(Site {
         config,
+        origins,
+        retells,
         sources,
         pages: out_pages,
         claims,

@@ -79,6 +79,10 @@ pub struct Site {
     pub citation_counts: Vec<usize>,
     pub roster: Option<ResolvedRoster>,
     pub warnings: Vec<Diagnostic>,
+    /// Per source: its origins (SPEC 2), sorted.
+    pub origins: Vec<Vec<super::Origin>>,
+    /// Per source: the sources it retells directly (its `via`).
+    pub retells: Vec<Vec<usize>>,
 }
 
 impl Site {

@@ -32,6 +32,8 @@ pub(super) struct Builder<'t> {
     pub(super) run: Vec<(Event<'t>, Range<usize>)>,
     /// Plain text of the current block since the last citation group.
     pub(super) claim: String,
+    /// Where the text of `claim` starts in the file.
+    pub(super) claim_at: usize,
     /// Label of the footnote definition being collected, if any.
     pub(super) in_footnote: Option<(String, Vec<Piece>)>,
     /// Skipping the events of a shortcode paragraph.
@@ -258,7 +260,12 @@ impl<'t> Builder<'t> {
             })
             .into();
         self.claim.clear();
-        self.body.groups.push(CiteGroup { group, claim });
+        let claim_at = std::mem::replace(&mut self.claim_at, group.span.end);
+        self.body.groups.push(CiteGroup {
+            group,
+            claim,
+            claim_at,
+        });
         let index = self.body.groups.len() - 1;
         self.trim_before_marker();
         self.push(Piece::Cite(index));

@@ -1,0 +1,159 @@
+//! What a source printed (SPEC 3.3): the words a citation quotes, cut from
+//! the source line in the source's own characters (its dashes, quotation
+//! marks and spaces, `…` where the editor elided words), and whether the
+//! outlet prints them inside quotation marks, quoting someone, or writes
+//! them itself. Notes, `/claims/` and provenance back-links show the same.
+
+use crate::load::source::Source;
+use crate::resolve::Ref;
+use crate::text;
+
+/// The quoted words as the source prints them, and whether the source
+/// stands them between quotation marks. `None` for a line-only citation.
+pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
+    let q = r.quote.as_deref()?;
+    let Some(m) = r.matched.clone() else {
+        return Some((text::normalize_str(q).into_owned(), false));
+    };
+    let region = s.char_slice(m.start, m.end);
+    let normalized = text::normalize_str(q);
+    let parts = text::quote_parts(&normalized);
+    let shown = if parts.len() <= 1 {
+        one_line(region)
+    } else {
+        // Each part where it stands in the matched region, `…` between.
+        let n = text::normalize(region);
+        let chars: Vec<(usize, char)> = region.char_indices().collect();
+        let byte_of = |c: usize| chars.get(c).map_or(region.len(), |&(b, _)| b);
+        let mut from = 0;
+        let mut pieces = Vec::new();
+        for p in &parts {
+            let Some(at) = n.text[from..].find(p).map(|a| a + from) else {
+                break;
+            };
+            let end = at + p.len();
+            let c0 = n.text[..at].chars().count();
+            let c1 = c0 + n.text[at..end].chars().count();
+            let (o0, o1) = (n.origin[c0] as usize, n.origin[c1 - 1] as usize + 1);
+            pieces.push(one_line(&region[byte_of(o0)..byte_of(o1)]));
+            from = end;
+        }
+        pieces.join(" … ")
+    };
+    Some((shown, quoting(s, m.start, m.end)))
+}
+
+/// Runs of white space that hold a line break become one space: a range's
+/// lines are read as one text.
+fn one_line(s: &str) -> String {
+    if !s.contains(['\n', '\r']) {
+        return s.to_string();
+    }
+    s.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether the text between char offsets `start` and `end` of `s` stands
+/// inside quotation marks on its line (or begins with one).
+fn quoting(s: &Source, start: usize, end: usize) -> bool {
+    let line = s
+        .line_chars
+        .partition_point(|&x| x <= start)
+        .saturating_sub(1);
+    let Some(line_start) = s.line_chars.get(line).copied() else {
+        return false;
+    };
+    let before = s.char_slice(line_start, start);
+    let matched = s.char_slice(start, end);
+    if matched.starts_with(['"', '“', '‘', '«']) {
+        return true;
+    }
+    inside_marks(before)
+}
+
+/// After `before`, is a quotation open? Straight double marks alternate;
+/// curly ones open and close; a `’` between two letters is an apostrophe.
+pub(crate) fn inside_marks(before: &str) -> bool {
+    let chars: Vec<char> = before.chars().collect();
+    let (mut straight, mut double, mut single, mut guillemet) = (false, 0i32, 0i32, 0i32);
+    for (i, &c) in chars.iter().enumerate() {
+        let letter = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        match c {
+            '"' => straight = !straight,
+            '“' => double += 1,
+            '”' => double = (double - 1).max(0),
+            '‘' => single += 1,
+            '’' if !(letter(i.checked_sub(1)) && letter(Some(i + 1))) => {
+                single = (single - 1).max(0)
+            }
+            '«' => guillemet += 1,
+            '»' => guillemet = (guillemet - 1).max(0),
+            _ => {}
+        }
+    }
+    straight || double > 0 || single > 0 || guillemet > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn cite(line: &str, q: &str) -> Option<(String, bool)> {
+        let s = Source::from_bytes("a.txt", line.as_bytes()).unwrap();
+        let parts_src = text::normalize_str(q).into_owned();
+        let parts = text::quote_parts(&parts_src);
+        let matched = crate::resolve::find_in_lines(&s, 1, 1, &parts);
+        let r = Ref {
+            source: 0,
+            first: 1,
+            last: 1,
+            quote: Some(Arc::from(q)),
+            matched,
+        };
+        quote(&s, &r)
+    }
+
+    #[test]
+    fn the_quote_is_cut_from_the_source_in_its_own_characters() {
+        let (shown, quoting) = cite(
+            "Talks – in Paris – on a “fusion mechanism”.",
+            "Talks - in Paris - on a \"fusion mechanism\"",
+        )
+        .unwrap();
+        assert_eq!(shown, "Talks – in Paris – on a “fusion mechanism”");
+        assert!(!quoting);
+    }
+
+    #[test]
+    fn elisions_show_an_ellipsis_between_the_source_s_words() {
+        let (shown, _) = cite("One  two, three — four five.", "One two ... four").unwrap();
+        assert_eq!(shown, "One  two … four");
+    }
+
+    #[test]
+    fn words_inside_the_source_s_quotation_marks_are_someone_quoted() {
+        assert!(
+            cite("He said “we will — soon” today.", "we will - soon")
+                .unwrap()
+                .1
+        );
+        assert!(
+            cite("He said \"we will soon\" today.", "will soon")
+                .unwrap()
+                .1
+        );
+        assert!(
+            !cite("Israel’s envoy said it today.", "envoy said")
+                .unwrap()
+                .1
+        );
+        assert!(!cite("“A,” he said, and left.", "he said").unwrap().1);
+    }
+}
