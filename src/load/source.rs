@@ -29,6 +29,21 @@ pub struct Meta {
     pub retrieved: Option<String>,
     pub url: Option<String>,
     pub note: Option<String>,
+    // Attribution certainty and names (SPEC 2; `source/attest.rs`).
+    /// The name readers see; `None`: the publisher, else a derived label.
+    pub label: Option<String>,
+    /// The verified lines that print the title and the publisher.
+    pub title_line: Option<usize>,
+    pub publisher_line: Option<usize>,
+    /// The editor inferred the value rather than read it.
+    pub publisher_inferred: bool,
+    pub published_inferred: bool,
+    pub archive_url: Option<String>,
+    /// `url_status = "dead"`: the original is gone; link the archive first.
+    pub url_dead: bool,
+    /// 1-based position in manifest order (sources without an entry after
+    /// them, in path order): `Source N`, the label of a source with no name.
+    pub number: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -143,16 +158,14 @@ impl Source {
             .count()
     }
 
-    /// Title to show: the manifest's, else the first non-blank line.
+    /// Title to show: the manifest's (or its `title_line`), else the first
+    /// non-blank line, which is shown as opening words, not as a headline
+    /// ([`Source::title_is_opening_words`]).
     pub fn title(&self) -> String {
-        if let Some(t) = &self.meta.title {
-            return t.clone();
+        match &self.meta.title {
+            Some(t) => t.clone(),
+            None => self.opening_words(),
         }
-        let first = (1..=self.lines.len())
-            .find(|&n| !self.is_blank(n))
-            .map(|n| self.normalized(n))
-            .unwrap_or_default();
-        text::ellipsize(&first, 90)
     }
 
     /// Keys that cite this source: id, file name, file stem (deduplicated).
@@ -223,6 +236,16 @@ pub struct Entry {
     url: Option<Spanned<String>>,
     sha256: Option<Spanned<String>>,
     note: Option<Spanned<String>>,
+    // Attribution certainty and names (SPEC 2), checked in `source/attest.rs`.
+    label: Option<Spanned<String>>,
+    title_line: Option<Spanned<i64>>,
+    publisher_line: Option<Spanned<i64>>,
+    #[serde(default)]
+    publisher_inferred: bool,
+    #[serde(default)]
+    published_inferred: bool,
+    archive_url: Option<Spanned<String>>,
+    url_status: Option<attest::UrlStatus>,
 }
 
 /// The parsed manifest, with its text kept for positions in diagnostics.
@@ -270,6 +293,7 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
         .collect();
     // Where each source's key was declared, for E007 positions.
     let mut id_spans: BTreeMap<usize, Range<usize>> = BTreeMap::new();
+    let mut numbered = 0;
     if let Some(m) = manifest {
         let at = |span: Range<usize>| span;
         for entry in &m.entries {
@@ -343,6 +367,7 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                 entry.note.as_ref(),
                 diags,
             );
+            numbered += 1;
             source.meta = Meta {
                 title: entry.title.clone(),
                 publisher: entry.publisher.clone(),
@@ -351,8 +376,15 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                 retrieved: entry.retrieved.map(|d| d.to_string()),
                 url: entry.url.as_ref().map(|u| u.get_ref().clone()),
                 note: entry.note.as_ref().map(|n| n.get_ref().clone()),
+                number: numbered,
+                ..Meta::default()
             };
+            attest::apply(&m.text, entry, source, diags);
         }
+    }
+    for s in sources.iter_mut().filter(|s| !s.has_entry) {
+        numbered += 1;
+        s.meta.number = numbered;
     }
     // A source without a manifest id is published under its file stem:
     // the stem must be a safe path segment.
@@ -447,5 +479,6 @@ pub fn key_index(sources: &[Source]) -> BTreeMap<String, usize> {
     map
 }
 
+mod attest;
 #[cfg(test)]
 mod tests;
