@@ -118,7 +118,7 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
                 href: line_href(r.source, r.first),
                 label: format!(
                     "{} {}",
-                    site.sources[r.source].id,
+                    short_name(&site.sources[r.source]),
                     lines_label(r.first, r.last)
                 ),
                 quote: r
