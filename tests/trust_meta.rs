@@ -176,6 +176,22 @@ fn e016_line_out_of_range_for_either_key() {
 }
 
 #[test]
+fn e016_publisher_line_without_a_publisher() {
+    let d = e016(
+        "[[source]]\nfile = \"a.txt\"\nid = \"alpha\"\npublisher_line = 1\n",
+        4,
+        18,
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("publisher = "),
+        "{d}"
+    );
+}
+
+#[test]
 fn printed_values_pass_normalized_and_unknown_values_stay_e006() {
     // Normalized like a quote: curly quotes and dashes in the value match the line.
     let site = minimal_site(&[

@@ -293,7 +293,12 @@ pub(crate) fn provenance(
     let (cited_lines, non_blank, share) = coverage(site, i);
     let lines_html = lines_html(site, i, &root);
     let title = s.title();
-    let description = format!("Provenance of {} ({}): the verbatim text, every line numbered, and the claims that cite it.", title_text(s), short_name(s));
+    let what = if s.title_is_opening_words() {
+        format!("the copy from {} that begins “{title}”", short_name(s))
+    } else {
+        format!("“{title}” ({})", short_name(s))
+    };
+    let description = format!("Provenance of {what}: the verbatim text, every line numbered, and the claims that cite it.");
     // Opening words are not a headline: the page is named after the source.
     let page_title = if s.title_is_opening_words() {
         format!("{}: {}", short_name(s), title_text(s))
