@@ -33,6 +33,21 @@ pub struct Meta {
     // byte span in sources.toml; the outside outlet or agency it is a copy of.
     pub via: Vec<(String, Range<usize>)>,
     pub origin: Option<String>,
+    // Attribution certainty and names (SPEC 2; `source/attest.rs`).
+    /// The name readers see; `None`: the publisher, else a derived label.
+    pub label: Option<String>,
+    /// The verified lines that print the title and the publisher.
+    pub title_line: Option<usize>,
+    pub publisher_line: Option<usize>,
+    /// The editor inferred the value rather than read it.
+    pub publisher_inferred: bool,
+    pub published_inferred: bool,
+    pub archive_url: Option<String>,
+    /// `url_status = "dead"`: the original is gone; link the archive first.
+    pub url_dead: bool,
+    /// 1-based position in manifest order (sources without an entry after
+    /// them, in path order): `Source N`, the label of a source with no name.
+    pub number: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -147,16 +162,14 @@ impl Source {
             .count()
     }
 
-    /// Title to show: the manifest's, else the first non-blank line.
+    /// Title to show: the manifest's (or its `title_line`), else the first
+    /// non-blank line, which is shown as opening words, not as a headline
+    /// ([`Source::title_is_opening_words`]).
     pub fn title(&self) -> String {
-        if let Some(t) = &self.meta.title {
-            return t.clone();
+        match &self.meta.title {
+            Some(t) => t.clone(),
+            None => self.opening_words(),
         }
-        let first = (1..=self.lines.len())
-            .find(|&n| !self.is_blank(n))
-            .map(|n| self.normalized(n))
-            .unwrap_or_default();
-        text::ellipsize(&first, 90)
     }
 
     /// Keys that cite this source: id, file name, file stem (deduplicated).
@@ -231,6 +244,16 @@ pub struct Entry {
     #[serde(default)]
     via: Vec<Spanned<String>>,
     origin: Option<String>,
+    // Attribution certainty and names (SPEC 2), checked in `source/attest.rs`.
+    label: Option<Spanned<String>>,
+    title_line: Option<Spanned<i64>>,
+    publisher_line: Option<Spanned<i64>>,
+    #[serde(default)]
+    publisher_inferred: bool,
+    #[serde(default)]
+    published_inferred: bool,
+    archive_url: Option<Spanned<String>>,
+    url_status: Option<attest::UrlStatus>,
 }
 
 /// The parsed manifest, with its text kept for positions in diagnostics.
@@ -278,6 +301,7 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
         .collect();
     // Where each source's key was declared, for E007 positions.
     let mut id_spans: BTreeMap<usize, Range<usize>> = BTreeMap::new();
+    let mut numbered = 0;
     if let Some(m) = manifest {
         let at = |span: Range<usize>| span;
         for entry in &m.entries {
@@ -351,6 +375,7 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                 entry.note.as_ref(),
                 diags,
             );
+            numbered += 1;
             source.meta = Meta {
                 title: entry.title.clone(),
                 publisher: entry.publisher.clone(),
@@ -365,8 +390,15 @@ fn apply(sources: &mut [Source], manifest: Option<&Manifest>, diags: &mut Vec<Di
                     .map(|v| (v.get_ref().clone(), v.span()))
                     .collect(),
                 origin: entry.origin.clone(),
+                number: numbered,
+                ..Meta::default()
             };
+            attest::apply(&m.text, entry, source, diags);
         }
+    }
+    for s in sources.iter_mut().filter(|s| !s.has_entry) {
+        numbered += 1;
+        s.meta.number = numbered;
     }
     // A source without a manifest id is published under its file stem:
     // the stem must be a safe path segment.
@@ -466,5 +498,6 @@ pub fn key_index(sources: &[Source]) -> BTreeMap<String, usize> {
 
 mod via;
 
+mod attest;
 #[cfg(test)]
 mod tests;

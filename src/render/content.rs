@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::chrome::{Base, Chrome};
 use super::head;
-use super::links::{lines_label, root_of, source_url, text_fragment};
+use super::links::{cite_source_html, lines_label, original_links_html, root_of, source_url};
 use super::markup::Markup;
 use super::theme::Theme;
 use super::verbatim;
@@ -33,8 +33,8 @@ pub(crate) struct Ctx<'a> {
 
 /// One verified reference as a note shows it.
 pub(crate) struct CiteView {
-    publisher: String,
-    title: String,
+    /// The source's name and title (or opening words), as HTML.
+    source_html: String,
     href: String,
     lines: String,
     quoted: bool,
@@ -43,7 +43,8 @@ pub(crate) struct CiteView {
     quoting: Option<bool>,
     summary: String,
     line_text: String,
-    original: Option<String>,
+    /// Links to the original and its archive, and the retrieval date, as HTML.
+    original_html: String,
 }
 
 #[derive(Serialize)]
@@ -122,18 +123,14 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
         ),
     };
     CiteView {
-        publisher: s.meta.publisher.clone().unwrap_or_else(|| s.id.clone()),
-        title: s.title(),
+        source_html: cite_source_html(s),
         href: format!("{root}{}index.html#L{}", source_url(&s.id), r.first),
         lines: lines_label(r.first, r.last),
         quoted,
         quoting,
         summary,
         line_text,
-        original: s.meta.url.as_ref().map(|u| match &r.quote {
-            Some(q) => text_fragment(u, q),
-            None => u.clone(),
-        }),
+        original_html: original_links_html(s, r.quote.as_deref()),
     }
 }
 
@@ -210,14 +207,7 @@ fn notes_html(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> String {
 
 /// One citation of a note: the source, the lines, and the quoted text.
 fn cite_html(out: &mut Markup, c: &CiteView) {
-    out.raw("\n<div class=\"cite\">\n<span class=\"cite-source\">")
-        .text(&c.publisher)
-        .raw("</span>");
-    if !c.title.is_empty() {
-        out.raw(" <span class=\"cite-title\">“")
-            .text(&c.title)
-            .raw("”</span>");
-    }
+    out.raw("\n<div class=\"cite\">\n").raw(&c.source_html);
     out.raw(",\n<a class=\"cite-line\" href=\"")
         .text(&c.href)
         .raw("\">")
@@ -244,11 +234,7 @@ fn cite_html(out: &mut Markup, c: &CiteView) {
         }
         None => {}
     }
-    if let Some(original) = &c.original {
-        out.raw("<a class=\"cite-original\" href=\"")
-            .text(original)
-            .raw("\">Original article</a>");
-    }
+    out.raw(&c.original_html);
     out.raw("\n</div>\n");
 }
 
@@ -294,6 +280,7 @@ pub(crate) fn page(
 
 #[cfg(test)]
 mod tests {
+    use super::super::links::text_fragment;
     use super::*;
 
     #[test]

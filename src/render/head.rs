@@ -16,11 +16,31 @@ pub(crate) fn website(site: &Site) -> Value {
     })
 }
 
+/// The publisher as an `Organization`, only when the copy says who it is:
+/// an inferred publisher is never stated as fact (SPEC 2).
 fn organization(s: &Source) -> Value {
     match &s.meta.publisher {
-        Some(p) => json!({ "@type": "Organization", "name": p }),
-        None => Value::Null,
+        Some(p) if !s.meta.publisher_inferred => json!({ "@type": "Organization", "name": p }),
+        _ => Value::Null,
     }
+}
+
+/// A source as a `CreativeWork`: its headline as `name`, or, when the
+/// manifest gives none, its label, with the opening words as `description`
+/// (opening words are not a headline).
+fn work(s: &Source) -> Value {
+    let mut v = json!({ "@type": "CreativeWork" });
+    if s.title_is_opening_words() {
+        v["name"] = json!(s.label());
+        v["description"] = json!(super::links::title_text(s));
+    } else {
+        v["name"] = json!(s.title());
+    }
+    let publisher = organization(s);
+    if !publisher.is_null() {
+        v["publisher"] = publisher;
+    }
+    v
 }
 
 pub(crate) fn news_article(
@@ -37,12 +57,13 @@ pub(crate) fn news_article(
         .iter()
         .map(|&i| {
             let s = &site.sources[i];
-            json!({
-                "@type": "CreativeWork",
-                "name": s.title(),
-                "publisher": organization(s),
-                "url": link(site, &root, &format!("{}index.html", source_url(&s.id))),
-            })
+            let mut v = work(s);
+            v["url"] = json!(link(
+                site,
+                &root,
+                &format!("{}index.html", source_url(&s.id))
+            ));
+            v
         })
         .collect();
     let mut v = json!({
@@ -66,23 +87,28 @@ pub(crate) fn news_article(
 pub(crate) fn source_work(site: &Site, i: usize) -> Value {
     let s = &site.sources[i];
     let root = root_of(&source_url(&s.id));
-    let mut v = json!({
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "name": s.title(),
-        "publisher": organization(s),
-        "encoding": {
-            "@type": "MediaObject",
-            "contentUrl": link(site, &root, &verbatim_path(s)),
-            "encodingFormat": "text/plain; charset=utf-8",
-            "contentSize": format!("{} bytes", s.size),
-            "sha256": s.sha256,
-        },
+    let mut v = json!({ "@context": "https://schema.org" });
+    if let (Value::Object(v), Value::Object(w)) = (&mut v, work(s)) {
+        v.extend(w);
+    }
+    v["encoding"] = json!({
+        "@type": "MediaObject",
+        "contentUrl": link(site, &root, &verbatim_path(s)),
+        "encodingFormat": "text/plain; charset=utf-8",
+        "contentSize": format!("{} bytes", s.size),
+        "sha256": s.sha256,
     });
+    // An inferred date is not stated as `datePublished`.
+    let published = s
+        .meta
+        .published
+        .clone()
+        .filter(|_| !s.meta.published_inferred);
     for (key, value) in [
         ("author", &s.meta.author),
-        ("datePublished", &s.meta.published),
+        ("datePublished", &published),
         ("isBasedOn", &s.meta.url),
+        ("archivedAt", &s.meta.archive_url),
     ] {
         if let Some(x) = value {
             v[key] = json!(x);

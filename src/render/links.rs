@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use super::markup::{display_date, Markup};
 use crate::load::source::Source;
 use crate::resolve::Site;
 use crate::text;
@@ -121,16 +122,103 @@ pub(crate) fn member_anchor(delegation: &str, member: &str) -> String {
     format!("m-{delegation}_{member}")
 }
 
-/// A column label for a source: its publisher when known, else its key.
+/// The name readers see for a source in notes, tables, rosters and indexes:
+/// its `label` (default: the publisher, else `Source N`), with "(inferred)"
+/// when that name is a publisher the editor inferred. Never the citation key.
 pub(crate) fn short_name(s: &Source) -> String {
-    s.meta.publisher.clone().unwrap_or_else(|| s.id.clone())
+    let label = s.label();
+    if s.label_is_inferred() {
+        format!("{label} (inferred)")
+    } else {
+        label
+    }
 }
 
+/// The publisher as `/sources/` and the provenance page state it: "(inferred)"
+/// when the editor inferred it.
 pub(crate) fn publisher(s: &Source) -> String {
-    s.meta
-        .publisher
-        .clone()
-        .unwrap_or_else(|| "Publisher not stated".into())
+    match &s.meta.publisher {
+        Some(p) if s.meta.publisher_inferred => format!("{p} (inferred)"),
+        Some(p) => p.clone(),
+        None => "Publisher not stated".into(),
+    }
+}
+
+/// The title as a reader should take it: a headline in quotation marks, or,
+/// when the manifest gives none, the text's opening words, labelled as such.
+pub(crate) fn title_text(s: &Source) -> String {
+    if s.title_is_opening_words() {
+        format!("Opening words: “{}”", s.title())
+    } else {
+        format!("“{}”", s.title())
+    }
+}
+
+/// A note's naming of a source: its name, then its title or opening words.
+pub(crate) fn cite_source_html(s: &Source) -> String {
+    let mut out = Markup::with_capacity(160);
+    out.raw("<span class=\"cite-source\">")
+        .text(&short_name(s))
+        .raw("</span>");
+    if !s.title().is_empty() {
+        out.raw(" <span class=\"cite-title");
+        if s.title_is_opening_words() {
+            out.raw(" opening-words");
+        }
+        out.raw("\">").text(&title_text(s)).raw("</span>");
+    }
+    out.0
+}
+
+/// A note's links out, like Wikipedia's access-date and archive links: the
+/// original (with a text fragment for `quote`) and its archived copy, the
+/// archive first when the original is dead; then the retrieval date.
+pub(crate) fn original_links_html(s: &Source, quote: Option<&str>) -> String {
+    let mut out = Markup::with_capacity(200);
+    let original = s.meta.url.as_ref().map(|u| match quote {
+        Some(q) => text_fragment(u, q),
+        None => u.clone(),
+    });
+    let archive = s.meta.archive_url.as_deref();
+    match (&original, archive) {
+        (Some(o), Some(a)) if s.meta.url_dead => {
+            out.raw("<a class=\"cite-archive\" href=\"")
+                .text(a)
+                .raw("\">Archived copy</a> (<a class=\"cite-original\" href=\"")
+                .text(o)
+                .raw("\">original article</a>, no longer online)");
+        }
+        (Some(o), archive) => {
+            out.raw("<a class=\"cite-original\" href=\"")
+                .text(o)
+                .raw("\">Original article</a>");
+            if s.meta.url_dead {
+                out.raw(" (no longer online)");
+            }
+            if let Some(a) = archive {
+                out.raw(" (<a class=\"cite-archive\" href=\"")
+                    .text(a)
+                    .raw("\">archived copy</a>)");
+            }
+        }
+        (None, Some(a)) => {
+            out.raw("<a class=\"cite-archive\" href=\"")
+                .text(a)
+                .raw("\">Archived copy</a>");
+        }
+        (None, None) => {}
+    }
+    if let Some(r) = &s.meta.retrieved {
+        if !out.0.is_empty() {
+            out.raw(". ");
+        }
+        out.raw("<span class=\"cite-retrieved\">Retrieved <time datetime=\"")
+            .text(r)
+            .raw("\">")
+            .text(&display_date(r))
+            .raw("</time></span>");
+    }
+    out.0
 }
 
 /// A site path as an absolute URL when `base_url` is set, else relative to `root`.

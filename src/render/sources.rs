@@ -6,6 +6,7 @@ use super::chrome::{Base, Chrome};
 use super::head;
 use super::links::{
     claim_href, encode_segment, member_anchor, publisher, root_of, short_name, source_url,
+    title_text,
 };
 use super::markup::{display_date, paged, pager, thousands, Markup, PagerLink};
 use super::tally::origin_label;
@@ -21,10 +22,15 @@ use crate::write::Output;
 struct SourceRow {
     id: String,
     href: String,
+    label: String,
+    /// The headline in quotation marks, or the labelled opening words.
     title: String,
+    title_opening: bool,
     publisher: String,
+    publisher_line: Option<usize>,
     published: Option<String>,
     published_display: Option<String>,
+    published_inferred: bool,
     lines: usize,
     citations: usize,
     claims: usize,
@@ -94,10 +100,14 @@ pub(crate) fn index(
             SourceRow {
                 id: s.id.clone(),
                 href: format!("{root}{}index.html", source_url(&s.id)),
-                title: s.title(),
+                label: short_name(s),
+                title: title_text(s),
+                title_opening: s.title_is_opening_words(),
                 publisher: publisher(s),
+                publisher_line: s.meta.publisher_line,
                 published_display: s.meta.published.as_deref().map(display_date),
                 published: s.meta.published.clone(),
+                published_inferred: s.meta.published_inferred,
                 lines: s.lines.len(),
                 citations: site.citation_counts[i],
                 claims: chrome.tally.per_source[i],
@@ -145,8 +155,18 @@ struct BacklinkView {
 #[derive(Serialize)]
 struct SourceView<'a> {
     id: &'a str,
+    /// The name readers see (with "(inferred)" for an inferred publisher).
+    label: String,
     title: String,
+    /// The title is the text's opening words, not a headline.
+    title_opening: bool,
+    title_line: Option<usize>,
     publisher: String,
+    publisher_line: Option<usize>,
+    publisher_inferred: bool,
+    published_inferred: bool,
+    archive_url: Option<&'a str>,
+    url_dead: bool,
     author: Option<&'a str>,
     published: Option<&'a str>,
     published_display: Option<String>,
@@ -341,12 +361,23 @@ pub(crate) fn provenance(
     let (cited_lines, non_blank, share) = coverage(site, i);
     let lines_html = lines_html(site, i, &root);
     let title = s.title();
-    let description = format!("Provenance of “{}” ({}): the verbatim text, every line numbered, and the claims that cite it.", title, publisher(s));
+    let what = if s.title_is_opening_words() {
+        format!("the copy from {} that begins “{title}”", short_name(s))
+    } else {
+        format!("“{title}” ({})", short_name(s))
+    };
+    let description = format!("Provenance of {what}: the verbatim text, every line numbered, and the claims that cite it.");
+    // Opening words are not a headline: the page is named after the source.
+    let page_title = if s.title_is_opening_words() {
+        format!("{}: {}", short_name(s), title_text(s))
+    } else {
+        title.clone()
+    };
     let verbatim = encode_segment(s.file_name());
     let view = ProvenanceView {
         base: chrome.base(
             &url,
-            &title,
+            &page_title,
             &description,
             "source",
             head::source_work(site, i),
@@ -354,8 +385,16 @@ pub(crate) fn provenance(
         ),
         source: SourceView {
             id: &s.id,
+            label: short_name(s),
             title,
+            title_opening: s.title_is_opening_words(),
+            title_line: s.meta.title_line,
             publisher: publisher(s),
+            publisher_line: s.meta.publisher_line,
+            publisher_inferred: s.meta.publisher_inferred,
+            published_inferred: s.meta.published_inferred,
+            archive_url: s.meta.archive_url.as_deref(),
+            url_dead: s.meta.url_dead,
             author: s.meta.author.as_deref(),
             published: s.meta.published.as_deref(),
             published_display: s.meta.published.as_deref().map(display_date),
