@@ -41,6 +41,8 @@ pub(crate) struct CiteView {
     /// The source is quoting someone in the quoted words (else they are
     /// the outlet's own); `None` for a line-only citation.
     quoting: Option<bool>,
+    /// The name the voice sentence uses ("These are X’s own words.").
+    speaker: String,
     summary: String,
     line_text: String,
     /// Links to the original and its archive, and the retrieval date, as HTML.
@@ -128,6 +130,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
         lines: lines_label(r.first, r.last),
         quoted,
         quoting,
+        speaker: s.label(),
         summary,
         line_text,
         original_html: original_links_html(s, r.quote.as_deref()),
@@ -224,12 +227,12 @@ fn cite_html(out: &mut Markup, c: &CiteView) {
     match c.quoting {
         Some(true) => {
             out.raw("<p class=\"cite-voice\">")
-                .text(&c.publisher)
+                .text(&c.speaker)
                 .raw(" is quoting someone here.</p>\n");
         }
         Some(false) => {
             out.raw("<p class=\"cite-voice\">These are ")
-                .text(&c.publisher)
+                .text(&c.speaker)
                 .raw("’s own words.</p>\n");
         }
         None => {}

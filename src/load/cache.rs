@@ -1,0 +1,312 @@
+//! The loader's cache: parsed pages and sources kept between loads (`serve`
+//! keeps one between rebuilds; a one-shot build keeps nothing), each file read
+//! again only when its length or modification time changes, or when the
+//! watcher names it.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use super::*;
+use crate::diagnostic::Diagnostic;
+
+/// What identifies a version of a file without reading it: its length and
+/// modification time. An edit that keeps both is caught by the watcher,
+/// which names the path (`Cache::forget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+
+    fn now(path: &Path) -> Option<Stamp> {
+        fs::metadata(path).ok().map(|m| Stamp::of(&m))
+    }
+}
+
+/// Reads a file and the stamp it had when it was opened (so an edit during
+/// the read leaves a stale stamp, and the next load reads it again).
+fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
+    let read = || -> std::io::Result<(Vec<u8>, Stamp)> {
+        let mut file = fs::File::open(path)?;
+        let stamp = Stamp::of(&file.metadata()?);
+        let mut bytes = Vec::with_capacity(stamp.len as usize);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, stamp))
+    };
+    read().with_context(|| format!("reading {}", path.display()))
+}
+
+/// A content file, parsed: the page and its text, or its diagnostics.
+type PageLoad = std::result::Result<(Arc<ParsedPage>, PageText), Vec<Diagnostic>>;
+/// A source file, loaded, with its E009 if it is not UTF-8.
+type SourceLoad = (Source, Option<Diagnostic>);
+
+/// `sources/sources.toml` parsed (`None`: there is none), or its E006.
+type ManifestLoad = std::result::Result<Option<Manifest>, Diagnostic>;
+
+/// The sources after the manifest was applied, and what they were made from.
+struct Applied {
+    files: Vec<Arc<SourceLoad>>,
+    manifest: Option<Stamp>,
+    parsed: Arc<ManifestLoad>,
+    sources: Arc<Vec<Source>>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Parsed files kept between loads, so that `serve` re-reads and re-parses
+/// only what changed since the last build. A one-shot build keeps nothing.
+#[derive(Default)]
+pub struct Cache {
+    /// Keep nothing: load once, without copies.
+    one_shot: bool,
+    html: bool,
+    pages: HashMap<PathBuf, (Stamp, Arc<PageLoad>)>,
+    sources: HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
+    applied: Option<Applied>,
+}
+
+impl Cache {
+    /// A cache for one load: nothing is kept and nothing copied.
+    pub fn one_shot() -> Cache {
+        Cache {
+            one_shot: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Drops what is kept of these files (the watcher saw them change).
+    pub fn forget(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            self.pages.remove(path);
+            self.sources.remove(path);
+            if path.ends_with(source::MANIFEST) {
+                self.applied = None;
+            }
+        }
+    }
+
+    /// The cached value for `path` if its stamp is unchanged; otherwise the
+    /// file is read and `parse`d.
+    fn get<T>(
+        cached: &HashMap<PathBuf, (Stamp, Arc<T>)>,
+        path: &Path,
+        parse: impl FnOnce(Vec<u8>) -> Result<T>,
+    ) -> Result<(Stamp, Arc<T>)> {
+        if let Some((stamp, value)) = cached.get(path) {
+            if Stamp::now(path) == Some(*stamp) {
+                return Ok((*stamp, Arc::clone(value)));
+            }
+        }
+        let (bytes, stamp) = read_stamped(path)?;
+        Ok((stamp, Arc::new(parse(bytes)?)))
+    }
+
+    fn sources(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Arc<Vec<Source>>> {
+        let dir = root.join("sources");
+        let files = files_with_ext(&dir, "txt")?;
+        let manifest_path = root.join(source::MANIFEST);
+        let manifest_stamp = Stamp::now(&manifest_path);
+        let kept_manifest = self
+            .applied
+            .as_ref()
+            .filter(|a| a.manifest == manifest_stamp)
+            .map(|a| Arc::clone(&a.parsed));
+        // The manifest is parsed while the files are read: on a large site
+        // it is a long file, and its parse would otherwise run alone.
+        let (loaded, parsed) = rayon::join(
+            || self.source_files(&files),
+            || match kept_manifest {
+                Some(parsed) => Ok(parsed),
+                None => manifest(&manifest_path, manifest_stamp).map(Arc::new),
+            },
+        );
+        let (loaded, parsed) = (loaded?, parsed?);
+        if !self.one_shot {
+            self.sources = loaded
+                .iter()
+                .map(|(path, stamp, load)| (path.clone(), (*stamp, Arc::clone(load))))
+                .collect();
+        }
+        let loads: Vec<Arc<SourceLoad>> = loaded.into_iter().map(|(_, _, l)| l).collect();
+
+        if let Some(a) = &self.applied {
+            let same = a.manifest == manifest_stamp
+                && a.files.len() == loads.len()
+                && a.files.iter().zip(&loads).all(|(x, y)| Arc::ptr_eq(x, y));
+            if same {
+                diags.extend(a.diags.iter().cloned());
+                return Ok(Arc::clone(&a.sources));
+            }
+        }
+        let mut applied_diags: Vec<Diagnostic> =
+            loads.iter().filter_map(|load| load.1.clone()).collect();
+        // The manifest changes the sources (ids, metadata): a kept cache
+        // keeps the files as read and applies it to copies.
+        let (mut out, loads): (Vec<Source>, _) = if self.one_shot {
+            let out = loads
+                .into_iter()
+                .map(|load| match Arc::try_unwrap(load) {
+                    Ok((source, _)) => source,
+                    Err(shared) => shared.0.clone(),
+                })
+                .collect();
+            (out, Vec::new())
+        } else {
+            (loads.par_iter().map(|load| load.0.clone()).collect(), loads)
+        };
+        let manifest = match &*parsed {
+            Ok(m) => m.as_ref(),
+            Err(d) => {
+                applied_diags.push(d.clone());
+                None
+            }
+        };
+        source::apply_manifest(&mut out, manifest, &mut applied_diags);
+        let sources = Arc::new(out);
+        diags.extend(applied_diags.iter().cloned());
+        if !self.one_shot {
+            self.applied = Some(Applied {
+                files: loads,
+                manifest: manifest_stamp,
+                parsed,
+                sources: Arc::clone(&sources),
+                diags: applied_diags,
+            });
+        }
+        Ok(sources)
+    }
+
+    /// Reads and splits the source files not cached with the same stamp.
+    fn source_files(
+        &self,
+        files: &[(PathBuf, String)],
+    ) -> Result<Vec<(PathBuf, Stamp, Arc<SourceLoad>)>> {
+        files
+            .par_iter()
+            .map(|(path, rel)| {
+                let (stamp, load) = Self::get(&self.sources, path, |bytes| {
+                    Ok(match Source::from_bytes(rel, &bytes) {
+                        Ok(s) => (s, None),
+                        // Keep the source (lossily) so its citations do not cascade into E001s.
+                        Err(d) => {
+                            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                            (
+                                Source::from_bytes(rel, lossy.as_bytes())
+                                    .expect("lossy text is UTF-8"),
+                                Some(d),
+                            )
+                        }
+                    })
+                })?;
+                Ok((path.clone(), stamp, load))
+            })
+            .collect()
+    }
+
+    fn pages(
+        &mut self,
+        root: &Path,
+        drafts: bool,
+        html: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<(Arc<ParsedPage>, PageText)>> {
+        if html != self.html {
+            self.pages.clear();
+            self.html = html;
+        }
+        let files = files_with_ext(&root.join("content"), "md")?;
+        let cached = &self.pages;
+        let one_shot = self.one_shot;
+        let parsed: Vec<(PathBuf, Stamp, Arc<PageLoad>)> = files
+            .par_iter()
+            .map(|(path, rel)| {
+                let (stamp, load) = Self::get(cached, path, |bytes| {
+                    let file = format!("content/{rel}");
+                    let text = match crate::diagnostic::decode(&file, bytes) {
+                        Ok(text) => text,
+                        Err(d) => return Ok(Err(vec![d])),
+                    };
+                    // Every diagnostic of the page finds its line in one
+                    // index of the text, however many there are.
+                    let parsed = crate::diagnostic::with_line_index(&text, || {
+                        page::parse(&file, rel, &text, html)
+                    });
+                    // Only diagnostics quote the text: a one-shot build
+                    // frees it and reads the file again if one needs it.
+                    let text = if one_shot {
+                        PageText::OnDisk(path.clone())
+                    } else {
+                        PageText::Kept(Arc::new(text))
+                    };
+                    Ok(parsed.map(|p| (Arc::new(p), text)))
+                })?;
+                Ok((path.clone(), stamp, load))
+            })
+            .collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        for (_, _, load) in &parsed {
+            match &**load {
+                Ok((p, text)) if drafts || !p.front.draft => {
+                    out.push((Arc::clone(p), text.clone()))
+                }
+                Ok(_) => {}
+                Err(ds) => diags.extend(ds.iter().cloned()),
+            }
+        }
+        if !self.one_shot {
+            self.pages = parsed
+                .into_iter()
+                .map(|(path, stamp, load)| (path, (stamp, load)))
+                .collect();
+        }
+        out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
+        Ok(out)
+    }
+
+    /// Loads the whole site, re-reading only files changed since the last
+    /// load. Content problems go to `diags`; what could be read is returned
+    /// so that resolution can report its own problems too.
+    pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
+        let t = crate::timing::Mark::now();
+        let config = config(root, diags)?;
+        let sources = self.sources(root, diags)?;
+        let t = crate::timing::timing("sources", t);
+        let pages = self.pages(root, mode.drafts, mode.html, diags)?;
+        crate::timing::timing("pages", t);
+        let roster = roster(root, diags)?;
+        let lock = if mode.lock { lock(root, diags)? } else { None };
+        Ok(Input {
+            config,
+            sources,
+            pages,
+            roster,
+            lock,
+        })
+    }
+}
+
+/// Reads and parses the manifest; `stamp` is `None` when there is none.
+fn manifest(path: &Path, stamp: Option<Stamp>) -> Result<ManifestLoad> {
+    if stamp.is_none() {
+        return Ok(Ok(None));
+    }
+    Ok(match read_text(path, source::MANIFEST)? {
+        Ok(text) => Manifest::parse(text).map(Some),
+        Err(d) => Err(d),
+    })
+}
