@@ -6,6 +6,7 @@
 //! them.
 
 pub mod fix;
+pub mod pin;
 pub mod preview;
 pub mod scaffold;
 pub mod serve;
