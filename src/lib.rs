@@ -350,7 +350,10 @@ pub(crate) fn write_lock(root: &Path, lock: &lock::Lock) -> Result<(), Failure> 
     if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(());
     }
-    let temp = root.join(format!(".{}.{}.tmp", lock::FILE, std::process::id()));
+    // One name per write: two builds of one process may write at once.
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = root.join(format!(".{}.{}-{n}.tmp", lock::FILE, std::process::id()));
     // `create_new` fails on anything already there, a symbolic link included.
     let written = std::fs::OpenOptions::new()
         .write(true)

@@ -1,3 +1,6 @@
+//! Unit tests of `citations.lock`: its format, old hash-only entries, the
+//! update a build makes, and relocation of moved lines.
+
 use super::*;
 
 fn text(t: &str) -> Entry {
