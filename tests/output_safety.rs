@@ -589,6 +589,37 @@ fn bug_20_symlinked_theme_and_site_folders_are_refused_not_followed() {
     }
 }
 
+/// The same class as item 20 for single files: the site's own TOML files are
+/// never read through a link (it could publish or act on a file from outside
+/// the site).
+#[test]
+fn bug_20_site_files_that_are_symlinks_are_refused_not_read() {
+    let secret = outside();
+    for file in [
+        "site.toml",
+        "sources/sources.toml",
+        "content/delegations.toml",
+        "citations.lock",
+    ] {
+        let site = minimal_site(&[]);
+        let target = secret.path().join("linked.toml");
+        let real = site.path(file);
+        if real.is_file() {
+            fs::copy(&real, &target).unwrap();
+            fs::remove_file(&real).unwrap();
+        } else {
+            fs::write(&target, "").unwrap();
+        }
+        symlink(&target, &real).unwrap();
+        let tmp = tempdir();
+        let out = tmp.path().join("public");
+        let r = site.run_build(&out);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains("symbolic link"), "{file}: {}", r.stderr);
+        assert!(!out.exists(), "{file}: something was published");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 21. An output_dir outside the root needs --output
 

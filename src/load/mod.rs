@@ -99,7 +99,15 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<(PathBuf, String)>> {
 
 /// Reads a text file of the site: I/O problems are errors (exit 2), a file
 /// that is not UTF-8 is a content problem (E009) reported with the rest.
+/// Nothing is read through a symbolic link (SPEC 7): a link could publish or
+/// act on a file from outside the site.
 fn read_text(path: &Path, file: &str) -> Result<std::result::Result<String, Diagnostic>> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "{file} is a symbolic link ({}); explainer reads nothing through a link: put the file itself there",
+            path.display()
+        );
+    }
     let bytes = fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(crate::diagnostic::decode(file, bytes))
 }
