@@ -109,6 +109,17 @@ impl Changes {
     }
 }
 
+/// Reads `citations.lock` below `root`: `None` when there is none (or it
+/// is unreadable as a lock, reported in `diags`).
+pub fn read(root: &std::path::Path, diags: &mut Vec<Diagnostic>) -> anyhow::Result<Option<Lock>> {
+    let path = root.join(FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let parsed = super::read_text(&path, FILE)?.and_then(|text| Lock::parse(&text));
+    Ok(parsed.map_err(|d| diags.push(d)).ok())
+}
+
 fn invalid(message: String) -> Diagnostic {
     Diagnostic::file("E006", FILE, message)
         .with_help("rewrite it with `explainer lock` (or delete it: the next build writes it)")
