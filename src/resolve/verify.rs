@@ -325,10 +325,10 @@ impl Verifier<'_> {
         let sides = match entry.text() {
             Some(old) => {
                 let (old, new) = super::changed::word_diff(old, &now);
-                format!("citations.lock recorded: \"{old}\"\n{INDENT}line {line} now reads: \"{new}\"")
+                format!("citations.lock recorded: \"{old}\"\nline {line} now reads: \"{new}\"")
             }
             None => format!(
-                "citations.lock (an old lock, without the text) recorded another text\n{INDENT}line {line} now reads: \"{}\"",
+                "citations.lock (an old lock, without the text) recorded another text\nline {line} now reads: \"{}\"",
                 super::changed::word_diff("", &now).0
             ),
         };
@@ -336,27 +336,24 @@ impl Verifier<'_> {
         let review = "if the citation still holds, run `explainer lock` to accept the new text";
         Err(match lock::relocate(s, &locked).as_slice() {
             [] => d.with_help(format!(
-                "{sides}\n{INDENT}the locked text is no longer in {}; {review}",
+                "{sides}\nthe locked text is no longer in {}; {review}",
                 s.id
             )),
             [to] => {
                 let new = lines_text(*to, to + last - first);
-                d.with_help(format!("{sides}\n{INDENT}the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
+                d.with_help(format!("{sides}\nthe locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
                     .with_fix(relines(c, file, text, &new))
             }
             many => {
                 let at: Vec<String> = many.iter().map(usize::to_string).collect();
                 d.with_help(format!(
-                    "{sides}\n{INDENT}the locked text is now on lines {}; {review}",
+                    "{sides}\nthe locked text is now on lines {}; {review}",
                     at.join(", ")
                 ))
             }
         })
     }
 }
-
-/// Continuation lines of a help line line up with its first.
-const INDENT: &str = "          ";
 
 /// The fix that points a citation at other lines.
 pub(super) fn relines(c: &Cited, file: &str, text: &str, new: &str) -> Fix {
