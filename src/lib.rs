@@ -185,8 +185,17 @@ pub(crate) fn stats(site: &resolve::Site, files: usize, started: Instant) -> Sta
 
 /// `explainer check`: verify everything, write nothing.
 pub fn check(opts: &Options) -> Result<Report, Failure> {
+    check_locked(opts, false)
+}
+
+/// `explainer check [--locked]`: [`check`]; with `locked`, a
+/// `citations.lock` that a build would change is an error too.
+pub fn check_locked(opts: &Options, locked: bool) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.mode(false))?;
+    if locked {
+        next_lock(&site, true)?;
+    }
     let warnings = std::mem::take(&mut site.warnings);
     let stats = stats(&site, 0, started);
     drop_later((site, theme));
@@ -238,10 +247,21 @@ pub fn render(opts: &Options) -> Result<(Vec<write::Output>, Report), Failure> {
 }
 
 /// `explainer build`: verify, then render each file straight into a staging
-/// directory that replaces the output only when everything succeeded.
+/// directory that replaces the output only when everything succeeded; then
+/// keep `citations.lock` current (see [`build_locked`]).
 pub fn build(opts: &Options) -> Result<Report, Failure> {
+    build_locked(opts, false)
+}
+
+/// `explainer build [--locked]`: [`build`], which writes `citations.lock`
+/// when it changes (the lines newly cited added, the lines no longer cited
+/// dropped, no entry rewritten) and only after the site was written; with
+/// `locked`, a lock that would change fails the build (exit 1) before
+/// anything is written.
+pub fn build_locked(opts: &Options, locked: bool) -> Result<Report, Failure> {
     let started = Instant::now();
     let (mut site, theme) = verify(&opts.root, opts.mode(true))?;
+    let next = next_lock(&site, locked)?;
     // An output given with --output may lie outside the site; output_dir
     // may not (see `config`), not even through a symbolic link.
     let (output, outside_allowed) = match &opts.output {
@@ -254,6 +274,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let count = render::site(&site, &theme, site.config.minify, &staging).map_err(render_error)?;
     let t = timing::timing("render", t);
     let notices = staging.commit()?;
+    if let Some(next) = next {
+        write_lock(&opts.root, &next)?;
+    }
     timing::timing("commit", t);
     let warnings = std::mem::take(&mut site.warnings);
     let stats = stats(&site, count, started);
@@ -274,11 +297,74 @@ fn drop_later<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
-pub(crate) fn write_lock(root: &Path, site: &resolve::Site) -> Result<(), Failure> {
+/// The lock a verified site leaves: `None` when `citations.lock` is there
+/// and would not change. With `locked`, a change is an error naming it.
+pub(crate) fn next_lock(site: &resolve::Site, locked: bool) -> Result<Option<lock::Lock>, Failure> {
+    let (next, changes) = site
+        .lock_read
+        .clone()
+        .unwrap_or_default()
+        .updated(&site.lock());
+    let missing = site.lock_read.is_none();
+    if changes.is_empty() && !missing {
+        return Ok(None);
+    }
+    if locked {
+        let what = if missing {
+            format!("{} is missing: a build would write it", lock::FILE)
+        } else {
+            format!("{} would change: it {}", lock::FILE, changes.describe())
+        };
+        return Err(Failure::Content(vec![Diagnostic::file("E014", lock::FILE, what)
+            .with_help("run `explainer build` without --locked, review the change to citations.lock and commit it")]));
+    }
+    Ok(Some(next))
+}
+
+/// Writes `citations.lock` beside `site.toml`: never through a symbolic
+/// link (a link there is refused, exit 2), and whole or not at all (a new
+/// file renamed over the old one).
+pub(crate) fn write_lock(root: &Path, lock: &lock::Lock) -> Result<(), Failure> {
     let path = root.join(lock::FILE);
-    std::fs::write(&path, site.lock().render()).map_err(|e| {
-        Failure::Io(anyhow::Error::new(e).context(format!("writing {}", path.display())))
-    })
+    let io = |e: std::io::Error, what: &str, p: &Path| {
+        Failure::Io(anyhow::Error::new(e).context(format!("{what} {}", p.display())))
+    };
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(Failure::Io(anyhow::anyhow!(
+                "{} is a symbolic link; explainer never writes through one",
+                path.display()
+            )))
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(Failure::Io(anyhow::anyhow!(
+                "{} is not a file",
+                path.display()
+            )))
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(e, "reading", &path)),
+    }
+    let text = lock.render();
+    if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(());
+    }
+    // One name per write: two builds of one process may write at once.
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = root.join(format!(".{}.{}-{n}.tmp", lock::FILE, std::process::id()));
+    // `create_new` fails on anything already there, a symbolic link included.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, &path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(io(e, "writing", &path));
+    }
+    Ok(())
 }
 
 /// `explainer lock`: verify everything but the lock, then record every cited
@@ -293,7 +379,7 @@ pub fn lock(opts: &Options) -> Result<Report, Failure> {
             html: false,
         },
     )?;
-    write_lock(&opts.root, &site)?;
+    write_lock(&opts.root, &site.lock())?;
     let warnings = std::mem::take(&mut site.warnings);
     Ok(Report {
         warnings,

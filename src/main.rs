@@ -54,6 +54,9 @@ enum Command {
         /// Build pages marked draft too.
         #[arg(long)]
         drafts: bool,
+        /// Fail (exit 1) when citations.lock would change, instead of writing it (for CI).
+        #[arg(long)]
+        locked: bool,
     },
     /// Verify every citation; write nothing (unless --fix).
     Check {
@@ -65,6 +68,17 @@ enum Command {
         /// With --fix: show the changes without writing them.
         #[arg(long, requires = "fix")]
         dry_run: bool,
+        /// Fail (exit 1) when citations.lock would change (for CI).
+        #[arg(long, conflicts_with = "fix")]
+        locked: bool,
+    },
+    /// After a reviewed change of sources, rewrite their sha256 pins in sources/sources.toml
+    /// and list the cited lines whose text changed.
+    Pin {
+        /// Source ids (default: every source whose pin no longer matches).
+        keys: Vec<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Record what every cited line says in citations.lock, after reviewing a change.
     Lock {
@@ -99,10 +113,22 @@ enum Command {
 enum New {
     /// Add sources/FILE to sources/sources.toml with a suggested id, title and sha256 pin.
     Source {
-        /// The source file, below sources/.
+        /// The source file, below sources/ (or elsewhere: it is then copied into sources/).
         file: PathBuf,
         #[arg(long)]
         id: Option<String>,
+        /// The outlet that published it.
+        #[arg(long)]
+        publisher: Option<String>,
+        /// Publication date (2026-01-07).
+        #[arg(long)]
+        published: Option<String>,
+        /// Where it was published (http or https).
+        #[arg(long)]
+        url: Option<String>,
+        /// When it was retrieved (2026-01-08).
+        #[arg(long)]
+        retrieved: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -234,6 +260,24 @@ fn fix(root: PathBuf, dry_run: bool) -> ExitCode {
     }
 }
 
+fn pin(root: PathBuf, keys: &[String]) -> ExitCode {
+    match explainer::editor::pin::run(&root, keys) {
+        Ok(report) => {
+            for p in &report.pinned {
+                println!("pinned {} ({}): sha256 {}", p.id, p.file, p.sha256);
+            }
+            for c in &report.changed {
+                println!("{c}");
+            }
+            if report.pinned.is_empty() {
+                eprintln!("every pin already matches its file; nothing was written");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => finish("", Err(Failure::Io(e))),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
@@ -244,27 +288,38 @@ fn main() -> ExitCode {
             root,
             output,
             drafts,
+            locked,
         } => finish(
             "built",
             with_progress("verifying and rendering", || {
-                explainer::build(&Options {
-                    root,
-                    output,
-                    drafts,
-                })
+                explainer::build_locked(
+                    &Options {
+                        root,
+                        output,
+                        drafts,
+                    },
+                    locked,
+                )
             }),
         ),
         Command::Check {
-            root, fix: false, ..
+            root,
+            fix: false,
+            locked,
+            ..
         } => finish(
             "checked",
-            with_progress("verifying", || explainer::check(&Options::new(root))),
+            with_progress("verifying", || {
+                explainer::check_locked(&Options::new(root), locked)
+            }),
         ),
         Command::Check {
             root,
             fix: true,
             dry_run,
+            ..
         } => fix(root, dry_run),
+        Command::Pin { keys, root } => pin(root, &keys),
         Command::Serve {
             root,
             port,
@@ -285,8 +340,27 @@ fn main() -> ExitCode {
         }
         Command::Lock { root } => finish("locked", explainer::lock(&Options::new(root))),
         Command::New {
-            what: New::Source { file, id, root },
-        } => match explainer::editor::scaffold::new_source(&root, &file, id.as_deref()) {
+            what:
+                New::Source {
+                    file,
+                    id,
+                    publisher,
+                    published,
+                    url,
+                    retrieved,
+                    root,
+                },
+        } => match explainer::editor::scaffold::new_source_with(
+            &root,
+            &file,
+            &explainer::editor::scaffold::SourceMeta {
+                id,
+                publisher,
+                published,
+                url,
+                retrieved,
+            },
+        ) {
             Ok(s) => {
                 eprintln!(
                     "added sources/{} to sources/sources.toml as `{}` (sha256 {})\n  title: {}",

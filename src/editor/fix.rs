@@ -22,7 +22,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::diagnostic::{line_of, Diagnostic, Fix};
 use crate::load::{self, lock};
-use crate::{verify, write_lock, Failure, Options};
+use crate::{next_lock, verify, write_lock, Failure, Options};
 
 /// One applied (or, in a dry run, applicable) change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -407,8 +407,11 @@ pub fn run(opts: &Options, dry_run: bool) -> Result<FixReport, Failure> {
     let had_lock = opts.root.join(lock::FILE).is_file();
     match verify(&opts.root, mode) {
         Ok((mut site, _)) => {
+            // As a build would: lines now cited added, others dropped.
             if had_lock {
-                write_lock(&opts.root, &site)?;
+                if let Some(next) = next_lock(&site, false)? {
+                    write_lock(&opts.root, &next)?;
+                }
             }
             Ok(FixReport {
                 applied,

@@ -1,9 +1,10 @@
 //! `explainer new source` and `explainer new page`: the files an editor
 //! would otherwise type by hand, written so that nothing else changes.
 //!
-//! `new source` never copies or rewrites the source; it appends one
-//! `[[source]]` table to `sources/sources.toml` with `toml_edit`, so the
-//! manifest's existing text, order and comments stay exactly as they were.
+//! `new source` never rewrites a source (one from outside `sources/` is
+//! copied in byte for byte); it appends one `[[source]]` table to
+//! `sources/sources.toml` with `toml_edit`, so the manifest's existing text,
+//! order and comments stay exactly as they were.
 
 use std::fs;
 use std::io::Write;
@@ -198,14 +199,80 @@ fn crlf_where_added(before: &str, out: &str) -> String {
 
 /// Adds `sources/FILE` to the manifest; returns what was written.
 pub fn new_source(root: &Path, file: &Path, id: Option<&str>) -> Result<NewSource> {
-    let rel = below("sources", file)?;
+    new_source_with(
+        root,
+        file,
+        &SourceMeta {
+            id: id.map(str::to_string),
+            ..SourceMeta::default()
+        },
+    )
+}
+
+/// What `new source` writes into the entry besides the file, title and pin.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMeta {
+    pub id: Option<String>,
+    pub publisher: Option<String>,
+    /// TOML dates (`2026-01-07`), as the manifest holds them.
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub retrieved: Option<String>,
+}
+
+/// [`new_source`] with the entry's other keys. A `file` that is not below
+/// `sources/` but names a file elsewhere (relative to the working folder)
+/// is copied in byte for byte as `sources/NAME`: never over an existing
+/// file, never through a symbolic link, and only once everything else
+/// checked out.
+pub fn new_source_with(root: &Path, file: &Path, meta: &SourceMeta) -> Result<NewSource> {
+    let id = meta.id.as_deref();
+    let inside = below("sources", file)
+        .ok()
+        .filter(|rel| fs::symlink_metadata(root.join("sources").join(rel)).is_ok());
+    let (rel, copy_from) = match inside {
+        Some(rel) => (rel, None),
+        None if fs::symlink_metadata(file).is_ok_and(|m| m.is_file()) => {
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("the file's name is not UTF-8")?;
+            (name.to_string(), Some(file.to_path_buf()))
+        }
+        None => (below("sources", file)?, None),
+    };
     if !rel.ends_with(".txt") {
         bail!("sources are .txt files; {rel} is not");
     }
     no_links(root, &format!("sources/{rel}"))?;
     let path = root.join("sources").join(&rel);
-    let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    if copy_from.is_some() && fs::symlink_metadata(&path).is_ok() {
+        bail!("sources/{rel} already exists; nothing was copied or changed");
+    }
+    let read_from = copy_from.as_deref().unwrap_or(&path);
+    let bytes = fs::read(read_from).with_context(|| format!("reading {}", read_from.display()))?;
     let s = Source::from_bytes(&rel, &bytes).map_err(|d| anyhow::anyhow!("{}", d.render(false)))?;
+    let mut extra: Vec<(&str, Item)> = Vec::new();
+    if let Some(p) = &meta.publisher {
+        extra.push(("publisher", value(p.clone())));
+    }
+    for (key, date) in [
+        ("published", &meta.published),
+        ("retrieved", &meta.retrieved),
+    ] {
+        if let Some(d) = date {
+            let parsed: toml_edit::Datetime = d
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--{key} {d:?} is not a date such as 2026-01-07"))?;
+            extra.push((key, value(parsed)));
+        }
+    }
+    if let Some(u) = &meta.url {
+        if let Some(problem) = crate::load::url::web_url_problem(u) {
+            bail!("--url {u:?} {problem}; nothing was changed");
+        }
+        extra.push(("url", value(u.clone())));
+    }
     no_links(root, source::MANIFEST)?;
     let manifest_path = root.join(source::MANIFEST);
     let raw = if manifest_path.is_file() {
@@ -287,12 +354,20 @@ pub fn new_source(root: &Path, file: &Path, id: Option<&str>) -> Result<NewSourc
             for (k, v) in &fields {
                 table.insert(k, value(v.clone()));
             }
+            for (k, v) in &extra {
+                table.insert(k, v.clone());
+            }
             array.push(table)
         }
         Some(Item::Value(Value::Array(array))) => {
             let mut table = InlineTable::new();
             for (k, v) in &fields {
                 table.insert(*k, Value::from(v.clone()));
+            }
+            for (k, v) in &extra {
+                if let Some(v) = v.as_value() {
+                    table.insert(*k, v.clone());
+                }
             }
             // Laid out like the entry before it (one a line, or all on one).
             let prefix = array
@@ -313,6 +388,9 @@ pub fn new_source(root: &Path, file: &Path, id: Option<&str>) -> Result<NewSourc
             for (k, v) in &fields {
                 table.insert(k, value(v.clone()));
             }
+            for (k, v) in &extra {
+                table.insert(k, v.clone());
+            }
             array.push(table);
             doc.insert("source", Item::ArrayOfTables(array));
         }
@@ -320,6 +398,16 @@ pub fn new_source(root: &Path, file: &Path, id: Option<&str>) -> Result<NewSourc
     let mut out = doc.to_string();
     if newline == "\r\n" {
         out = crlf_where_added(&text, &out);
+    }
+    if copy_from.is_some() {
+        no_links(root, &format!("sources/{rel}"))?;
+        // `create_new` refuses whatever stands there, a symbolic link included.
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(&bytes))
+            .with_context(|| format!("copying {} to sources/{rel}", read_from.display()))?;
     }
     fs::write(&manifest_path, format!("{bom}{out}"))
         .with_context(|| format!("writing {}", manifest_path.display()))?;

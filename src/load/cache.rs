@@ -289,7 +289,11 @@ impl Cache {
         let pages = self.pages(root, mode.drafts, mode.html, diags)?;
         crate::timing::timing("pages", t);
         let roster = roster(root, diags)?;
-        let lock = if mode.lock { lock(root, diags)? } else { None };
+        let lock = if mode.lock {
+            lock::read(root, diags)?
+        } else {
+            None
+        };
         Ok(Input {
             config,
             sources,

@@ -1,11 +1,18 @@
 //! `citations.lock`: what every cited source line said when an editor last
 //! reviewed it.
 //!
-//! A quoted citation checks itself on every build; a line-only citation
-//! (`[@newsmax:3]`) would silently point at other words if the source were
-//! edited. The lock records, for every cited line, a hash of its normalized
-//! text; a line-only citation whose line no longer matches is E014. The file
-//! is TOML, sorted, with no timestamp, so it is byte-stable and diffs well.
+//! A line-only citation (`[@newsmax:3]`) would silently point at other words
+//! if the source were edited. The lock records, for every cited line, its
+//! normalized text; a cited line whose text changed is E014, which shows the
+//! old and the new text. Like `Cargo.lock`, the first build writes it, later
+//! builds add the lines new citations cite and drop the lines nothing cites,
+//! and no build rewrites an existing entry ([`Lock::updated`]). The file is
+//! TOML, sorted, with no timestamp, so it is byte-stable and diffs well.
+//!
+//! Locks written before the text was stored hold a 16-digit hash per line
+//! (`L3 = "…"`); an entry with text is an inline table (`L3 = { text = "…" }`),
+//! so the two never look alike. A hash-only entry whose line still matches
+//! gets its text on the next build.
 
 use std::collections::BTreeMap;
 
@@ -16,15 +23,106 @@ use crate::load::source::{hex, Source};
 
 pub const FILE: &str = "citations.lock";
 
-/// Hash of a normalized line: 16 hex digits of its SHA-256.
+/// Hash of a normalized line: 16 hex digits of its SHA-256 (the old format).
 pub fn line_hash(normalized: &str) -> String {
     hex(&Sha256::digest(normalized.as_bytes())[..8])
 }
 
+/// What the lock says about one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// The line's normalized text.
+    Text(String),
+    /// A hash of it, from a lock written before the text was kept.
+    Hash(String),
+}
+
+impl Entry {
+    /// Whether a line whose normalized text is `normalized` still says this.
+    pub fn matches(&self, normalized: &str) -> bool {
+        match self {
+            Entry::Text(t) => t == normalized,
+            Entry::Hash(h) => *h == line_hash(normalized),
+        }
+    }
+
+    /// The locked text, when the lock kept it.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Entry::Text(t) => Some(t),
+            Entry::Hash(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Lock {
-    /// Source id -> line -> hash.
-    pub entries: BTreeMap<String, BTreeMap<usize, String>>,
+    /// Source id -> line -> what it said.
+    pub entries: BTreeMap<String, BTreeMap<usize, Entry>>,
+}
+
+/// How one lock differs from another: for `--locked` and for the editor.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// `(source, line)` pairs newly cited.
+    pub added: Vec<(String, usize)>,
+    /// `(source, line)` pairs no longer cited.
+    pub dropped: Vec<(String, usize)>,
+    /// Hash-only entries that get their text.
+    pub migrated: Vec<(String, usize)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.dropped.is_empty() && self.migrated.is_empty()
+    }
+
+    /// One line for a message: `adds a L4, b L2; drops a L3`.
+    pub fn describe(&self) -> String {
+        let list = |v: &[(String, usize)]| {
+            let shown: Vec<String> = v
+                .iter()
+                .take(10)
+                .map(|(s, l)| format!("{s} L{l}"))
+                .collect();
+            let more = v.len().saturating_sub(10);
+            let mut out = shown.join(", ");
+            if more > 0 {
+                out.push_str(&format!(" and {more} more"));
+            }
+            out
+        };
+        let mut parts = Vec::new();
+        if !self.added.is_empty() {
+            parts.push(format!("would add {}", list(&self.added)));
+        }
+        if !self.dropped.is_empty() {
+            parts.push(format!("would drop {}", list(&self.dropped)));
+        }
+        if !self.migrated.is_empty() {
+            parts.push(format!(
+                "would store the text of {} (a hash-only lock)",
+                list(&self.migrated)
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Reads `citations.lock` below `root`: `None` when there is none (or it
+/// is unreadable as a lock, reported in `diags`).
+pub fn read(root: &std::path::Path, diags: &mut Vec<Diagnostic>) -> anyhow::Result<Option<Lock>> {
+    let path = root.join(FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let parsed = super::read_text(&path, FILE)?.and_then(|text| Lock::parse(&text));
+    Ok(parsed.map_err(|d| diags.push(d)).ok())
+}
+
+fn invalid(message: String) -> Diagnostic {
+    Diagnostic::file("E006", FILE, message)
+        .with_help("rewrite it with `explainer lock` (or delete it: the next build writes it)")
 }
 
 impl Lock {
@@ -34,27 +132,29 @@ impl Lock {
         let mut lock = Lock::default();
         for (source, lines) in table {
             let Some(lines) = lines.as_table() else {
-                return Err(Diagnostic::file(
-                    "E006",
-                    FILE,
-                    format!("invalid citations.lock: `{source}` is not a table of lines"),
-                )
-                .with_help("rewrite it with `explainer lock`"));
+                return Err(invalid(format!(
+                    "invalid citations.lock: `{source}` is not a table of lines"
+                )));
             };
             let mut map = BTreeMap::new();
-            for (key, hash) in lines {
+            for (key, value) in lines {
                 let line = key.strip_prefix('L').and_then(|n| n.parse::<usize>().ok());
-                match (line, hash.as_str()) {
-                    (Some(n), Some(h)) => {
-                        map.insert(n, h.to_string());
+                let entry = match value {
+                    toml::Value::String(h) => Some(Entry::Hash(h.clone())),
+                    toml::Value::Table(t) if t.len() == 1 => t
+                        .get("text")
+                        .and_then(toml::Value::as_str)
+                        .map(|s| Entry::Text(s.to_string())),
+                    _ => None,
+                };
+                match (line, entry) {
+                    (Some(n), Some(e)) => {
+                        map.insert(n, e);
                     }
                     _ => {
-                        return Err(Diagnostic::file(
-                            "E006",
-                            FILE,
-                            format!("invalid citations.lock entry `{source}.{key}`"),
-                        )
-                        .with_help("rewrite it with `explainer lock`"));
+                        return Err(invalid(format!(
+                            "invalid citations.lock entry `{source}.{key}`"
+                        )))
                     }
                 }
             }
@@ -65,18 +165,58 @@ impl Lock {
 
     /// The file's text: sorted tables, sorted lines, no timestamp.
     pub fn render(&self) -> String {
-        let mut out = String::from("# citations.lock: what every cited source line said when the citations were last reviewed.\n# Written by `explainer lock`; a line-only citation whose line changed is error E014.\n");
+        let mut out = String::from("# citations.lock: what every cited source line said when the citations were last reviewed.\n# Kept by `explainer build` (lines added and dropped, never rewritten); `explainer lock` accepts changed lines.\n# A cited line whose text differs from its entry here is error E014. Commit this file with the content.\n");
         for (source, lines) in &self.entries {
             out.push_str(&format!("\n[{}]\n", toml_key(source)));
-            for (line, hash) in lines {
-                out.push_str(&format!("L{line} = \"{hash}\"\n"));
+            for (line, entry) in lines {
+                match entry {
+                    Entry::Text(t) => {
+                        out.push_str(&format!("L{line} = {{ text = {} }}\n", toml_string(t)))
+                    }
+                    Entry::Hash(h) => out.push_str(&format!("L{line} = {}\n", toml_string(h))),
+                }
             }
         }
         out
     }
 
-    pub fn get(&self, source: &str, line: usize) -> Option<&str> {
-        self.entries.get(source)?.get(&line).map(String::as_str)
+    pub fn get(&self, source: &str, line: usize) -> Option<&Entry> {
+        self.entries.get(source)?.get(&line)
+    }
+
+    /// The lock a successful build leaves, given `current` (every line the
+    /// site cites, with its text now): lines newly cited are added, lines no
+    /// longer cited dropped, a hash-only entry that still matches gets its
+    /// text, and every other existing entry stays as it is.
+    pub fn updated(&self, current: &Lock) -> (Lock, Changes) {
+        let mut next = Lock::default();
+        let mut changes = Changes::default();
+        for (source, lines) in &current.entries {
+            let mut map = BTreeMap::new();
+            for (&line, now) in lines {
+                let entry = match (self.get(source, line), now) {
+                    (None, _) => {
+                        changes.added.push((source.clone(), line));
+                        now.clone()
+                    }
+                    (Some(Entry::Hash(h)), Entry::Text(t)) if Entry::Hash(h.clone()).matches(t) => {
+                        changes.migrated.push((source.clone(), line));
+                        now.clone()
+                    }
+                    (Some(old), _) => old.clone(),
+                };
+                map.insert(line, entry);
+            }
+            next.entries.insert(source.clone(), map);
+        }
+        for (source, lines) in &self.entries {
+            for line in lines.keys() {
+                if current.get(source, *line).is_none() {
+                    changes.dropped.push((source.clone(), *line));
+                }
+            }
+        }
+        (next, changes)
     }
 }
 
@@ -87,92 +227,29 @@ fn toml_key(k: &str) -> String {
     toml_edit::Key::new(k).display_repr().into_owned()
 }
 
-/// Where the locked lines `first..=last` of `s` are now: every start line at
-/// which the same run of locked hashes occurs.
-pub fn relocate(s: &Source, locked: &[Option<&str>]) -> Vec<usize> {
-    let hashes: Vec<String> = (1..=s.lines.len())
-        .map(|n| line_hash(&s.normalized(n)))
-        .collect();
+/// A string value written by the TOML encoder (any text parses back).
+fn toml_string(s: &str) -> String {
+    toml_edit::Value::from(s).to_string()
+}
+
+/// Where the locked lines of a citation are now: every start line at which
+/// the same run of locked entries occurs (`None`: a line not locked).
+pub fn relocate(s: &Source, locked: &[Option<&Entry>]) -> Vec<usize> {
     let width = locked.len();
-    (1..=hashes.len().saturating_sub(width - 1))
+    let n = s.lines.len();
+    if width == 0 || width > n {
+        return Vec::new();
+    }
+    let normalized: Vec<_> = (1..=n).map(|l| s.normalized(l)).collect();
+    (1..=n + 1 - width)
         .filter(|&start| {
             locked
                 .iter()
                 .enumerate()
-                .all(|(k, h)| h.is_none_or(|h| hashes[start - 1 + k] == h))
+                .all(|(k, e)| e.is_none_or(|e| e.matches(&normalized[start - 1 + k])))
         })
         .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn renders_sorted_and_parses_back() {
-        let mut lock = Lock::default();
-        lock.entries.insert(
-            "newsmax".into(),
-            [(12, "bb".to_string()), (3, "aa".to_string())].into(),
-        );
-        lock.entries
-            .insert("a.b".into(), [(1, "cc".to_string())].into());
-        let text = lock.render();
-        assert!(text.find("L3").unwrap() < text.find("L12").unwrap());
-        assert!(text.contains("[\"a.b\"]"));
-        assert_eq!(Lock::parse(&text).unwrap(), lock);
-    }
-
-    #[test]
-    fn hash_is_of_normalized_text() {
-        assert_eq!(line_hash("a b").len(), 16);
-        assert_ne!(line_hash("a b"), line_hash("a c"));
-    }
-
-    #[test]
-    fn relocate_finds_moved_lines() {
-        let s = Source::from_bytes("a.txt", b"new\nnew two\nfirst\nsecond\nthird").unwrap();
-        let h = |t: &str| line_hash(t);
-        let (a, b) = (h("first"), h("second"));
-        assert_eq!(relocate(&s, &[Some(&a), Some(&b)]), vec![3]);
-        assert_eq!(relocate(&s, &[Some(&h("nowhere"))]), Vec::<usize>::new());
-    }
-
-    #[test]
-    fn bad_entries_are_e006() {
-        assert_eq!(
-            Lock::parse("[x]\nthree = \"a\"\n").unwrap_err().code,
-            "E006"
-        );
-    }
-
-    #[test]
-    fn bug_09_hostile_keys_round_trip() {
-        let mut lock = Lock::default();
-        for key in [
-            "a\"b",
-            "back\\slash",
-            "tab\there",
-            "nl\nkey",
-            "cr\rkey",
-            "nul\u{0}",
-            "esc\u{1b}[31m",
-            "del\u{7f}",
-            "'single'",
-            "'''",
-            "\"\"\"",
-            "ünïcödé 日本",
-            "\u{2028}sep",
-            "",
-            " ",
-            "a.b",
-            "[x]",
-            "# not a comment",
-        ] {
-            lock.entries
-                .insert(key.to_string(), [(1, "cc".to_string())].into());
-        }
-        let text = lock.render();
-        assert_eq!(Lock::parse(&text).unwrap(), lock, "{text}");
-    }
-}
+mod tests;

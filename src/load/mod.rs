@@ -100,7 +100,10 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<(PathBuf, String)>> {
 /// that is not UTF-8 is a content problem (E009) reported with the rest.
 /// Nothing is read through a symbolic link (SPEC 7): a link could publish or
 /// act on a file from outside the site.
-fn read_text(path: &Path, file: &str) -> Result<std::result::Result<String, Diagnostic>> {
+pub(crate) fn read_text(
+    path: &Path,
+    file: &str,
+) -> Result<std::result::Result<String, Diagnostic>> {
     if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         bail!(
             "{file} is a symbolic link ({}); explainer reads nothing through a link: put the file itself there",
@@ -167,27 +170,6 @@ fn roster(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Roster>> {
         Ok(r) => Ok(Some(r)),
         Err(ds) => {
             diags.extend(ds);
-            Ok(None)
-        }
-    }
-}
-
-fn lock(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Lock>> {
-    let path = root.join(lock::FILE);
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = match read_text(&path, lock::FILE)? {
-        Ok(text) => text,
-        Err(d) => {
-            diags.push(d);
-            return Ok(None);
-        }
-    };
-    match Lock::parse(&text) {
-        Ok(l) => Ok(Some(l)),
-        Err(d) => {
-            diags.push(d);
             Ok(None)
         }
     }

@@ -18,6 +18,7 @@ use crate::load::roster::Roster;
 use crate::load::source::{self};
 use crate::load::Input;
 
+pub mod changed;
 mod memo;
 mod model;
 mod origins;
@@ -259,6 +260,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         citation_counts,
         roster,
         warnings,
+        lock_read: lock,
     })
 }
 

@@ -83,6 +83,9 @@ pub struct Site {
     pub origins: Vec<Vec<super::Origin>>,
     /// Per source: the sources it retells directly (its `via`).
     pub retells: Vec<Vec<usize>>,
+    /// `citations.lock` as the site was verified against it (`None`: the
+    /// site has none, or the command does not check it).
+    pub lock_read: Option<Lock>,
 }
 
 impl Site {
@@ -94,10 +97,10 @@ impl Site {
     pub fn lock(&self) -> Lock {
         let mut lock = Lock::default();
         for (i, s) in self.sources.iter().enumerate() {
-            let lines: BTreeMap<usize, String> = self.backlinks[i]
+            let lines: BTreeMap<usize, lock::Entry> = self.backlinks[i]
                 .keys()
                 .filter(|&&l| !s.is_blank(l))
-                .map(|&l| (l, lock::line_hash(&s.normalized(l))))
+                .map(|&l| (l, lock::Entry::Text(s.normalized(l).into_owned())))
                 .collect();
             if !lines.is_empty() {
                 lock.entries.insert(s.id.clone(), lines);

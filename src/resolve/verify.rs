@@ -155,7 +155,10 @@ impl Verifier<'_> {
         // Only on the error paths: this runs for every citation.
         let what = || lines_phrase(c.first as usize, c.last as usize);
         if c.first == 0 || c.last as usize > n {
-            return Err(at(format!("{} out of bounds: {} has {n} lines", what(), s.id)).with_help("lines are numbered from 1; see the numbered text on the source's provenance page"));
+            let d = at(format!("{} out of bounds: {} has {n} lines", what(), s.id)).with_help(
+                "lines are numbered from 1; see the numbered text on the source's provenance page",
+            );
+            return Err(self.moved(c, s, file, text, d));
         }
         let length = (c.last - c.first) as usize + 1;
         if length > MAX_RANGE_LINES {
@@ -169,10 +172,58 @@ impl Verifier<'_> {
         }
         if (c.first..=c.last).all(|l| s.is_blank(l as usize)) {
             let verb = if c.first == c.last { "is" } else { "are" };
-            return Err(at(format!("{} {verb} blank in {}", what(), s.id))
-                .with_help("cite the line that holds the words"));
+            let d = at(format!("{} {verb} blank in {}", what(), s.id))
+                .with_help("cite the line that holds the words");
+            return Err(self.moved(c, s, file, text, d));
         }
         Ok(i)
+    }
+
+    /// An E002 (lines blank or out of range) whose quote, or for a
+    /// line-only citation whose locked text, stands on exactly one other
+    /// run of lines of the source: the help says where, the fix moves it.
+    fn moved(
+        &self,
+        c: &Cited,
+        s: &Source,
+        file: &str,
+        text: &DiagText,
+        d: Diagnostic,
+    ) -> Diagnostic {
+        let width = c.last.saturating_sub(c.first) as usize;
+        let n = s.lines.len();
+        let found: Vec<usize> = match c.quote {
+            Some(quote) => {
+                let normalized = text::normalize_str(quote);
+                let parts = text::quote_parts(&normalized);
+                (1..=n.saturating_sub(width))
+                    .filter(|&l| find_in_lines(s, l, l + width, &parts).is_some())
+                    .collect()
+            }
+            None => {
+                let Some(lock) = self.lock else { return d };
+                let locked: Vec<Option<&lock::Entry>> = (c.first..=c.last)
+                    .map(|l| lock.get(&s.id, l as usize))
+                    .collect();
+                if locked.iter().all(Option::is_none) {
+                    return d;
+                }
+                lock::relocate(s, &locked)
+            }
+        };
+        let [to] = found.as_slice() else { return d };
+        let new = lines_text(*to, to + width);
+        let what = if c.quote.is_some() {
+            "the quote"
+        } else {
+            "the locked text"
+        };
+        let help = format!(
+            "{what} is in {} on line {new}: cite [@{}:{new}], or run `explainer check --fix`",
+            s.id, c.key
+        );
+        let fix = relines(c, file, text.get(), &new);
+        d.with_help(help).with_fix(fix)
     }
 
     /// Full verification of a page citation (E001, E002, E003).
@@ -200,6 +251,7 @@ impl Verifier<'_> {
         let parts = text::quote_parts(&normalized);
         if let Some(m) = find_in_lines(s, first, last, &parts) {
             reference.matched = Some(m);
+            self.locked(c, s, file, text)?;
             return Ok(reference);
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
@@ -241,7 +293,8 @@ impl Verifier<'_> {
         }
     }
 
-    /// E014: a line-only citation whose line no longer says what the lock recorded.
+    /// E014: a cited line that no longer says what the lock recorded, with
+    /// the old and the new text, the changed words marked.
     pub(super) fn locked(
         &self,
         c: &Cited,
@@ -251,36 +304,50 @@ impl Verifier<'_> {
     ) -> Result<(), Diagnostic> {
         let Some(lock) = self.lock else { return Ok(()) };
         let (first, last) = (c.first as usize, c.last as usize);
-        let locked: Vec<Option<&str>> = (first..=last).map(|l| lock.get(&s.id, l)).collect();
-        let changed = (first..=last)
+        let locked: Vec<Option<&lock::Entry>> =
+            (first..=last).map(|l| lock.get(&s.id, l)).collect();
+        let Some((line, entry)) = (first..=last)
             .zip(&locked)
-            .any(|(l, h)| h.is_some_and(|h| lock::line_hash(&s.normalized(l)) != h));
-        if !changed {
+            .find_map(|(l, e)| e.filter(|e| !e.matches(&s.normalized(l))).map(|e| (l, e)))
+        else {
             return Ok(());
-        }
-        let what = lines_phrase(first, last);
+        };
         let d = text.at(
             "E014",
             file,
             c.lines_span.clone(),
-            format!("{} {what} changed since citations.lock was written", s.id),
+            format!(
+                "{} line {line} changed since citations.lock recorded it",
+                s.id
+            ),
         );
+        let now = s.normalized(line);
+        let sides = match entry.text() {
+            Some(old) => {
+                let (old, new) = super::changed::word_diff(old, &now);
+                format!("citations.lock recorded: \"{old}\"\nline {line} now reads: \"{new}\"")
+            }
+            None => format!(
+                "citations.lock (an old lock, without the text) recorded another text\nline {line} now reads: \"{}\"",
+                super::changed::word_diff("", &now).0
+            ),
+        };
         let text = text.get();
-        let review = "if the citation still holds, review it and run `explainer lock`";
+        let review = "if the citation still holds, run `explainer lock` to accept the new text";
         Err(match lock::relocate(s, &locked).as_slice() {
             [] => d.with_help(format!(
-                "the locked text is no longer in {}; {review}",
+                "{sides}\nthe locked text is no longer in {}; {review}",
                 s.id
             )),
             [to] => {
                 let new = lines_text(*to, to + last - first);
-                d.with_help(format!("the locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
+                d.with_help(format!("{sides}\nthe locked text is now on line {to}: cite [@{}:{new}], or run `explainer check --fix`; {review}", c.key))
                     .with_fix(relines(c, file, text, &new))
             }
             many => {
                 let at: Vec<String> = many.iter().map(usize::to_string).collect();
                 d.with_help(format!(
-                    "the locked text is now on lines {}; {review}",
+                    "{sides}\nthe locked text is now on lines {}; {review}",
                     at.join(", ")
                 ))
             }
