@@ -15,6 +15,9 @@
 # target/bench/history.md).
 #
 # EXPLAINER_BIN=PATH times that binary instead of the fresh release build.
+# SYNTH_CODE=text generates (into site-N-text) the corpus whose code blocks are
+# plain `text`, for comparison with the default, whose code blocks are in five
+# real languages (Python, Rust, JavaScript, TOML, shell) and are highlighted.
 #
 # Each run is limited to BENCH_MEM_LIMIT_MIB of address space (default: half
 # the machine's memory; 0 = no limit), so that a runaway build fails on its
@@ -128,16 +131,24 @@ row() { # N command series-output extra
     fi
 }
 
+code=${SYNTH_CODE:-languages}
+case $code in
+languages) suffix="" ;;
+text) suffix="-text" ;;
+*) echo "SYNTH_CODE is languages or text, not $code" >&2; exit 2 ;;
+esac
+
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 rows_md=()
 for n in "${sizes[@]}"; do
-    corpus=$base/site-$n
-    out=$base/out-$n
-    if grep -qx "pages = $n" "$corpus/.synth-site" 2>/dev/null; then
+    corpus=$base/site-$n$suffix
+    out=$base/out-$n$suffix
+    if grep -qx "pages = $n" "$corpus/.synth-site" 2>/dev/null &&
+        grep -qx "code = $code" "$corpus/.synth-site"; then
         echo "N=$n: reusing $corpus" >&2
     else
         echo "N=$n: generating $corpus ..." >&2
-        "$gen" --pages "$n" --out "$corpus" >&2
+        "$gen" --pages "$n" --out "$corpus" --code "$code" >&2
     fi
 
     rm -rf "$out"
@@ -161,7 +172,7 @@ done
     echo "# explainer benchmark"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet 2>/dev/null || echo ' + uncommitted changes'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)."
-    echo "Binary sha256 $bin_id${EXPLAINER_BIN:+ ($EXPLAINER_BIN)}. Corpora in $base; median of $runs runs after one warm-up; minify off; peak RSS from GNU time; address space limited to $mem_limit_mib MiB per run."
+    echo "Binary sha256 $bin_id${EXPLAINER_BIN:+ ($EXPLAINER_BIN)}. Corpora in $base, code blocks: $code; median of $runs runs after one warm-up; minify off; peak RSS from GNU time; address space limited to $mem_limit_mib MiB per run."
     echo
     echo "| N pages | command | median wall (s) | wall min–max (s) | median peak RSS (MiB) | median cpu/wall | ms/page | output |"
     echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"

@@ -14,8 +14,11 @@
 //! - `content/_index.md` (home, three citations) and
 //!   `content/section-SS/page-NNNNNN.md`: TOML front matter, ~600 words in
 //!   6–10 paragraphs with one heading, 8–12 citation groups of one quoted
-//!   citation each, and a fenced `text` code block (holding a citation-like
-//!   string that must not count) in every tenth page.
+//!   citation each, and a fenced code block (holding a citation-like
+//!   string that must not count) in every tenth page: 12 lines of Python,
+//!   Rust, JavaScript, TOML or shell in turn ([`Code::Languages`], the
+//!   default), or the same two-line `text` block on every such page
+//!   ([`Code::Text`], the corpus of earlier benchmarks, byte for byte).
 //!
 //! Every quote is 3–6 words taken from the cited line: most are copied
 //! verbatim; one in four is retyped in ASCII (`'` for `’`, `-` for `—`,
@@ -63,6 +66,34 @@ pub struct Stats {
     pub bytes: u64,
 }
 
+/// What the code blocks of every tenth page hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Code {
+    /// 12 lines of Python, Rust, JavaScript, TOML or shell, in turn, with
+    /// names that vary from page to page: what the highlighter sees on real sites.
+    #[default]
+    Languages,
+    /// The same two-line `text` block everywhere: nothing to highlight.
+    Text,
+}
+
+impl Code {
+    /// `languages` or `text` (the `SYNTH_CODE` variable and `--code` flag of `gen_site`).
+    pub fn parse(s: &str) -> Option<Code> {
+        match s {
+            "languages" => Some(Code::Languages),
+            "text" => Some(Code::Text),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::Languages => "languages",
+            Code::Text => "text",
+        }
+    }
+}
+
 /// Number of sources for a site of `pages` pages.
 pub fn source_count(pages: usize) -> usize {
     (pages / 2).max(1)
@@ -71,6 +102,11 @@ pub fn source_count(pages: usize) -> usize {
 /// Writes a synthetic site of `pages` content pages (plus the home page) into
 /// `root`, which must be missing, empty, or a previous synthetic site.
 pub fn generate(root: &Path, pages: usize) -> io::Result<Stats> {
+    generate_with(root, pages, Code::default())
+}
+
+/// [`generate`], with the code blocks of `code`.
+pub fn generate_with(root: &Path, pages: usize, code: Code) -> io::Result<Stats> {
     prepare(root)?;
     fs::write(root.join(MARKER), "generating\n")?;
     let mut stats = Stats::default();
@@ -118,6 +154,7 @@ pub fn generate(root: &Path, pages: usize) -> io::Result<Stats> {
         docs: &docs,
         src_width,
         stats: &mut stats,
+        code,
     };
 
     // Home page: three short paragraphs, one citation each.
@@ -164,8 +201,9 @@ pub fn generate(root: &Path, pages: usize) -> io::Result<Stats> {
     fs::write(
         root.join(MARKER),
         format!(
-            "pages = {pages}\nsources = {n_sources}\ncitations = {}\n",
-            stats.citations
+            "pages = {pages}\nsources = {n_sources}\ncitations = {}\ncode = {}\n",
+            stats.citations,
+            code.name()
         ),
     )?;
     Ok(stats)
@@ -252,9 +290,111 @@ impl Rng {
 
 /// Seed of item `i` of stream `stream`, so that every source and page has
 /// its own sequence, independent of generation order.
-fn seed(stream: u64, i: u64) -> u64 {
+pub fn seed(stream: u64, i: u64) -> u64 {
     let mut r = Rng::new(stream.wrapping_mul(0xD129_1A3C_8B5E_4F07) ^ i);
     r.next_u64()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code blocks
+
+/// A fenced block of 12 lines in the `n`th language of five (Python, Rust,
+/// JavaScript, TOML, shell), with names and numbers drawn from `rng` and a
+/// citation-like string (`[@ID:1 "..."]`) that must not count as a citation.
+pub fn code_block(rng: &mut Rng, n: usize, id: &str, out: &mut String) {
+    let a = rng.pick(WORDS);
+    let b = rng.pick(WORDS);
+    let c = rng.pick(WORDS);
+    let k = rng.range(2, 99);
+    let m = rng.range(100, 9999);
+    let cite = format!("[@{id}:1 \"inside a code block\"]");
+    let _ = match n % 5 {
+        0 => write!(
+            out,
+            "\n```python\n\
+             import json\n\
+             from pathlib import Path\n\
+             \n\
+             # Count the {a} in every {b} file; {cite}\n\
+             def count_{a}(root: Path, limit: int = {k}) -> dict[str, int]:\n\
+             \x20   \"\"\"Return {a} per {c}.\"\"\"\n\
+             \x20   totals = {{}}\n\
+             \x20   for path in sorted(root.glob(\"*.json\"))[:limit]:\n\
+             \x20       data = json.loads(path.read_text(encoding=\"utf-8\"))\n\
+             \x20       totals[data[\"{c}\"]] = totals.get(data[\"{c}\"], 0) + len(data[\"{b}\"])\n\
+             \x20   return {{k: v for k, v in totals.items() if v > {m}}}\n\
+             print(count_{a}(Path(\"data\")))\n\
+             ```\n"
+        ),
+        1 => write!(
+            out,
+            "\n```rust\n\
+             use std::collections::BTreeMap;\n\
+             \n\
+             /// Counts the {a} per {b}; {cite}\n\
+             pub fn count_{a}(rows: &[(&str, u32)], limit: usize) -> BTreeMap<String, u32> {{\n\
+             \x20   let mut totals = BTreeMap::new();\n\
+             \x20   for (name, n) in rows.iter().take(limit) {{\n\
+             \x20       *totals.entry(name.to_string()).or_insert(0) += n;\n\
+             \x20   }}\n\
+             \x20   totals.retain(|_, v| *v > {m}); // keep the large {c}\n\
+             \x20   totals\n\
+             }}\n\
+             const LIMIT: usize = {k};\n\
+             ```\n"
+        ),
+        2 => write!(
+            out,
+            "\n```javascript\n\
+             // Counts the {a} per {b}; {cite}\n\
+             export async function count{k}(url, limit = {k}) {{\n\
+             \x20 const response = await fetch(`${{url}}/{c}.json`);\n\
+             \x20 if (!response.ok) throw new Error(`HTTP ${{response.status}}`);\n\
+             \x20 const rows = (await response.json()).slice(0, limit);\n\
+             \x20 const totals = new Map();\n\
+             \x20 for (const {{ name, n }} of rows) {{\n\
+             \x20   totals.set(name, (totals.get(name) ?? 0) + n);\n\
+             \x20 }}\n\
+             \x20 return [...totals].filter(([, v]) => v > {m});\n\
+             }}\n\
+             console.log(await count{k}(\"https://example.org/{a}\"));\n\
+             ```\n"
+        ),
+        3 => write!(
+            out,
+            "\n```toml\n\
+             # The {a} survey; {cite}\n\
+             [survey]\n\
+             name = \"{a} and {b}\"\n\
+             year = {y}\n\
+             sample = {m}\n\
+             weighted = true\n\
+             \n\
+             [[survey.question]]\n\
+             id = \"q{k}\"\n\
+             text = \"How often do you {c}?\"\n\
+             answers = [\"never\", \"sometimes\", \"often\"]\n\
+             margin = 0.{k}\n\
+             ```\n",
+            y = 1990 + k
+        ),
+        _ => write!(
+            out,
+            "\n```sh\n\
+             #!/bin/sh\n\
+             # Fetch the {a} figures and count the rows; {cite}\n\
+             set -eu\n\
+             dir=\"${{TMPDIR:-/tmp}}/{b}\"\n\
+             mkdir -p \"$dir\"\n\
+             for year in $(seq 20{k:02} 2024); do\n\
+             \x20 curl -fsS \"https://example.org/{c}/$year.csv\" -o \"$dir/$year.csv\"\n\
+             done\n\
+             wc -l \"$dir\"/*.csv | sort -n | tail -n {k}\n\
+             grep -c '{a}' \"$dir\"/*.csv || echo \"no {a} in $dir\" >&2\n\
+             echo \"done: {m} rows\"\n\
+             ```\n"
+        ),
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,6 +546,7 @@ struct Writer<'a> {
     docs: &'a [Doc],
     src_width: usize,
     stats: &'a mut Stats,
+    code: Code,
 }
 
 impl Writer<'_> {
@@ -478,13 +619,25 @@ impl Writer<'_> {
             }
             wrap(&tokens, 100, &mut out);
             if shape.code && i == 0 {
-                let _ = write!(
-                    out,
-                    "\n```text\n$ explainer check --root site\n\
-                     not a citation: [@s{:0w$}:1 \"inside a code block\"]\n```\n",
-                    0,
-                    w = self.src_width
-                );
+                match self.code {
+                    Code::Text => {
+                        let _ = write!(
+                            out,
+                            "\n```text\n$ explainer check --root site\n\
+                             not a citation: [@s{:0w$}:1 \"inside a code block\"]\n```\n",
+                            0,
+                            w = self.src_width
+                        );
+                    }
+                    // Its own stream (from `weight`), so that the prose stays
+                    // what the `text` variant writes.
+                    Code::Languages => code_block(
+                        &mut Rng::new(seed(0x636f_6465, weight as u64)),
+                        self.stats.code_blocks,
+                        &format!("s{:0w$}", 0, w = self.src_width),
+                        &mut out,
+                    ),
+                }
                 self.stats.code_blocks += 1;
             }
         }
