@@ -3,8 +3,8 @@
 //! every colour nudged until it meets WCAG AA contrast on its background.
 
 use crate::escape::escape_html;
-use std::collections::BTreeSet;
-use std::sync::OnceLock;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -54,7 +54,7 @@ pub fn code_block(lang: &str, code: &str) -> String {
         .then(|| set.find_syntax_by_token(lang))
         .flatten();
     let body = match syntax {
-        Some(syntax) => {
+        Some(syntax) => cached(lang, code, || {
             let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
             let ok = LinesWithEndings::from(code)
                 .all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
@@ -63,11 +63,52 @@ pub fn code_block(lang: &str, code: &str) -> String {
             } else {
                 escape_html(code)
             }
-        }
+        }),
         None => escape_html(code),
     };
     // Focusable, so that a keyboard can scroll a block wider than the screen.
     format!("<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><code{class}>{body}</code></pre>\n")
+}
+
+/// Highlighted HTML kept per process, keyed by language and text, up to
+/// this many bytes of keys and values (then it starts again, empty).
+const CACHE_BYTES: usize = 16 << 20;
+
+/// Highlighting is the dearest step of loading a page (about a millisecond
+/// of CPU a block), and `serve` rebuilds every page on each save: blocks
+/// already highlighted in this process, in an earlier build or on another
+/// page, are copied instead. The output is the same either way.
+fn cached(lang: &str, code: &str, highlight: impl FnOnce() -> String) -> String {
+    struct Cache {
+        map: HashMap<String, String>,
+        bytes: usize,
+    }
+    static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+    // A fence's language is one word of its first line: never a newline.
+    let key = format!("{lang}\n{code}");
+    let lock = || {
+        CACHE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(hit) = lock().as_ref().and_then(|c| c.map.get(&key)) {
+        return hit.clone();
+    }
+    let html = highlight();
+    let mut guard = lock();
+    let cache = guard.get_or_insert_with(|| Cache {
+        map: HashMap::new(),
+        bytes: 0,
+    });
+    let size = key.len() + html.len();
+    if cache.bytes + size > CACHE_BYTES {
+        cache.map.clear();
+        cache.bytes = 0;
+    }
+    if size <= CACHE_BYTES && cache.map.insert(key, html.clone()).is_none() {
+        cache.bytes += size;
+    }
+    html
 }
 
 fn channel(c: u8) -> f64 {
@@ -206,6 +247,26 @@ mod tests {
         assert!(md.contains("class=\"syn-"), "{md}");
         assert!(html.contains("class=\"syn-"), "{html}");
         assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn cached_block_is_the_block_highlighted_afresh() {
+        let code = "def f(x):\n    return x + 1  # one more\n";
+        let first = code_block("python", code);
+        assert!(first.contains("class=\"syn-"), "{first}");
+        assert_eq!(code_block("python", code), first);
+        // The cache is keyed by language too.
+        let plain = code_block("nosuchlang", code);
+        assert!(!plain.contains("syn-"), "{plain}");
+        let fresh = cached("python", code, || "fresh".to_string());
+        assert_eq!(
+            fresh,
+            first[first.find("<code").unwrap()..]
+                .split_once('>')
+                .unwrap()
+                .1
+                .trim_end_matches("</code></pre>\n")
+        );
     }
 
     #[test]
