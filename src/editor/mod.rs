@@ -1,10 +1,11 @@
 //! The editor's tools, built on the pipeline: the live preview (`serve`,
-//! `preview`), `check --fix` (`fix`) and the scaffolding of new sources and
-//! pages (`scaffold`).
+//! `preview`), `check --fix` (`fix`), finding a quote's line (`find`) and
+//! the scaffolding of new sources and pages (`scaffold`).
 //!
 //! They sit above the pipeline: they call its phases and are never called by
 //! them.
 
+pub mod find;
 pub mod fix;
 pub mod preview;
 pub mod scaffold;
