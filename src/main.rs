@@ -253,6 +253,10 @@ fn find(root: &std::path::Path, words: &str, key: Option<&str>) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Ok(Found::Near(near)) if near.is_empty() => {
+            eprintln!("no source line holds these words, nor any passage sharing a word with them");
+            ExitCode::from(1)
+        }
         Ok(Found::Near(near)) => {
             eprintln!("no source line holds these words; the closest passages ([-your words-] {{+the source's+}}):");
             for n in near {
