@@ -227,7 +227,7 @@ fn near(sources: &[Source], query: &str) -> Vec<Near> {
         })
         .filter(|n| n.shared > 0)
         .collect();
-    out.sort_by(|a, b| b.shared.cmp(&a.shared));
+    out.sort_by_key(|n| std::cmp::Reverse(n.shared));
     out.truncate(NEAR);
     out
 }
