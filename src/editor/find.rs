@@ -102,9 +102,24 @@ fn sources(root: &Path) -> Result<Vec<Source>> {
 /// Every line, and every pair of lines the words run across, of one source.
 fn in_source(s: &Source, parts: &[&str]) -> Vec<Hit> {
     let mut hits = Vec::new();
+    // Normalization leaves letters and digits as they are, so the longest
+    // run of them in the first part stands as written in any line (or pair
+    // of lines) that holds the words: sources and lines without it are
+    // skipped before anything is normalized.
+    let anchor = parts[0]
+        .split(|c: char| !c.is_alphanumeric())
+        .max_by_key(|w| w.len())
+        .unwrap_or_default();
+    if !s.text.contains(anchor) {
+        return hits;
+    }
     let first_word = parts[0].split(' ').next().unwrap_or(parts[0]);
     let n_lines = s.lines.len();
     for n in 1..=n_lines {
+        let here = s.line(n).contains(anchor);
+        if !here && (n == n_lines || !s.line(n + 1).contains(anchor)) {
+            continue;
+        }
         let line = s.normalized(n);
         // A match that starts on this line holds the first word here.
         if !line.contains(first_word) {
