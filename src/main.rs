@@ -102,6 +102,16 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Find the source lines holding some words, each with a ready-to-paste citation.
+    Find {
+        /// The words (normalized as quotes are; `...` elides).
+        words: String,
+        /// Search only the source with this key.
+        #[arg(long = "in")]
+        key: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Scaffold a source entry or a page.
     New {
         #[command(subcommand)]
@@ -278,6 +288,34 @@ fn pin(root: PathBuf, keys: &[String]) -> ExitCode {
     }
 }
 
+fn find(root: &std::path::Path, words: &str, key: Option<&str>) -> ExitCode {
+    use explainer::editor::find::Found;
+    match explainer::editor::find::run(root, words, key) {
+        Ok(Found::Hits(hits)) => {
+            for h in hits {
+                println!("{}  {}", h.location, h.citation);
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Found::Near(near)) if near.is_empty() => {
+            eprintln!("no source line holds these words, nor any passage sharing a word with them");
+            ExitCode::from(1)
+        }
+        Ok(Found::Near(near)) => {
+            eprintln!("no source line holds these words; the closest passages ([-your words-] {{+the source's+}}):");
+            for n in near {
+                println!(
+                    "{}  {}
+    {}",
+                    n.hit.location, n.hit.citation, n.diff
+                );
+            }
+            ExitCode::from(1)
+        }
+        Err(e) => finish("", Err(Failure::Io(e))),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. }) {
@@ -338,6 +376,7 @@ fn main() -> ExitCode {
                 Err(e) => finish("", Err(Failure::Io(e))),
             }
         }
+        Command::Find { words, key, root } => find(&root, &words, key.as_deref()),
         Command::Lock { root } => finish("locked", explainer::lock(&Options::new(root))),
         Command::New {
             what:

@@ -198,6 +198,112 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     }
 }
 
+/// The words of a normalized string with their byte ranges.
+fn words(s: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for w in s.split(' ') {
+        if !w.is_empty() {
+            out.push((from..from + w.len(), w));
+        }
+        from += w.len() + 1;
+    }
+    out
+}
+
+/// Words compared for a difference: punctuation around them does not count.
+fn same_word(a: &str, b: &str) -> bool {
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| c.is_ascii_punctuation())
+            .to_string()
+    };
+    a == b || (!bare(a).is_empty() && bare(a) == bare(b))
+}
+
+/// The longest common subsequence of two word lists, as pairs of indices.
+fn common_words(a: &[&str], b: &[&str]) -> Vec<(usize, usize)> {
+    let m = b.len() + 1;
+    let mut t = vec![0u32; (a.len() + 1) * m];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            t[i * m + j] = if same_word(a[i], b[j]) {
+                t[(i + 1) * m + j + 1] + 1
+            } else {
+                t[(i + 1) * m + j].max(t[i * m + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if same_word(a[i], b[j]) {
+            out.push((i, j));
+            i += 1;
+            j += 1;
+        } else if t[(i + 1) * m + j] >= t[i * m + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The passage of `haystack` (normalized) closest to `quote` (normalized,
+/// elisions allowed), word by word: the window of as many words as the quote
+/// sharing the most words with it in order. Returns its byte range in
+/// `haystack` and the number of words shared (0: nothing in common).
+pub fn closest_passage(haystack: &str, quote: &str) -> Option<(std::ops::Range<usize>, usize)> {
+    let hay = words(haystack);
+    let q: Vec<&str> = quote_parts(quote)
+        .iter()
+        .flat_map(|p| p.split(' '))
+        .collect();
+    if hay.is_empty() || q.is_empty() {
+        return None;
+    }
+    let hay_words: Vec<&str> = hay.iter().map(|(_, w)| *w).collect();
+    let len = q.len().min(hay.len());
+    // Most shared words; on a tie, the window that starts and ends on one.
+    let mut best: Option<((usize, bool, bool), usize)> = None;
+    for start in 0..=hay.len() - len {
+        let common = common_words(&q, &hay_words[start..start + len]);
+        let score = (
+            common.len(),
+            common.first().is_some_and(|&(_, j)| j == 0),
+            common.last().is_some_and(|&(_, j)| j == len - 1),
+        );
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, start));
+        }
+    }
+    let ((shared, _, _), start) = best?;
+    Some((hay[start].0.start..hay[start + len - 1].0.end, shared))
+}
+
+/// A word-level difference between a quote and a passage (both normalized):
+/// words only the quote has are written `[-so-]`, words only the passage has
+/// `{+so+}`, shared words as they are.
+pub fn word_diff(quote: &str, passage: &str) -> String {
+    let a: Vec<&str> = words(quote).into_iter().map(|(_, w)| w).collect();
+    let b: Vec<&str> = words(passage).into_iter().map(|(_, w)| w).collect();
+    let mut out: Vec<String> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let run = |out: &mut Vec<String>, ws: &[&str], open: &str, close: &str| {
+        if !ws.is_empty() {
+            out.push(format!("{open}{}{close}", ws.join(" ")));
+        }
+    };
+    for (ci, cj) in common_words(&a, &b).into_iter().chain([(a.len(), b.len())]) {
+        run(&mut out, &a[i..ci], "[-", "-]");
+        run(&mut out, &b[j..cj], "{+", "+}");
+        if ci < a.len() {
+            out.push(a[ci].to_string());
+        }
+        (i, j) = (ci + 1, cj + 1);
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -337,5 +443,23 @@ mod tests {
     fn ellipsize_cuts_on_char_boundaries() {
         assert_eq!(ellipsize("héllo wörld", 5), "héllo…");
         assert_eq!(ellipsize("short", 10), "short");
+    }
+
+    #[test]
+    fn word_diff_marks_changed_words() {
+        assert_eq!(
+            word_diff("will oversee the channel", "will supervise the mechanism"),
+            "will [-oversee-] {+supervise+} the [-channel-] {+mechanism+}"
+        );
+        assert_eq!(word_diff("a b", "a b"), "a b");
+    }
+
+    #[test]
+    fn closest_passage_finds_the_window_sharing_most_words() {
+        let hay = "Under the agreement, the United States will supervise the mechanism today";
+        let (r, shared) = closest_passage(hay, "will oversee the mechanism").unwrap();
+        assert_eq!(&hay[r], "will supervise the mechanism");
+        assert_eq!(shared, 3);
+        assert_eq!(closest_passage("", "x"), None);
     }
 }

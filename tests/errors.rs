@@ -108,8 +108,8 @@ fn e003_quote_nowhere_in_the_source_shows_the_line() {
     let d = assert_error(&site, "E003", PAGE, 5, 35);
     let help = d.help.as_deref().unwrap_or_default();
     assert!(
-        help.contains("Second line says the harbour will reopen in March."),
-        "help shows the cited line: {d}"
+        help.contains("the harbour will [-close-] {+reopen+}"),
+        "help shows the closest passage of the cited line, word by word: {d}"
     );
 }
 

@@ -141,6 +141,15 @@ pub fn parse_group(s: &str, at: usize) -> Result<Group, SyntaxError> {
         }
         citations.push(parse_citation(&mut cur)?);
         cur.skip_ws();
+        let unclosed = |cur: &Cursor| {
+            let c = citations.last().expect("a citation was just parsed");
+            let q: &Citation = c;
+            q.quote
+                .as_deref()
+                .filter(|quote| quote.contains(']'))
+                .and(q.quote_span.as_ref())
+                .map(|span| unclosed_quote(cur, span.start))
+        };
         match cur.peek() {
             Some(']') => {
                 cur.bump();
@@ -158,9 +167,14 @@ pub fn parse_group(s: &str, at: usize) -> Result<Group, SyntaxError> {
                 ))
             }
             Some(_) => {
+                // A quote that ran past its group's `]` to a later quote
+                // mark was never closed: point at its opening mark.
+                if let Some(e) = unclosed(&cur) {
+                    return Err(e);
+                }
                 return Err(with_help(
                     cur.error_here("expected `;` or `]` after a citation"),
-                ))
+                ));
             }
         }
     }
@@ -227,13 +241,7 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
     let mut quote = String::new();
     loop {
         match cur.bump() {
-            None => {
-                let mut e = cur.error(quote_start..quote_start + 1, "quote is not closed");
-                e.help = Some(format!(
-                    "end the quote with {close}; write \\\" for a quote mark inside it"
-                ));
-                return Err(e);
-            }
+            None => return Err(unclosed_quote(cur, quote_start)),
             Some('\\') if cur.peek() == Some('"') => {
                 cur.bump();
                 quote.push('"');
@@ -241,6 +249,11 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
             Some(c) if c == close => break,
             Some(c) => quote.push(c),
         }
+    }
+    // The quote took in the start of another group: it was not closed
+    // where it should have been.
+    if group_starts(&quote).next().is_some() {
+        return Err(unclosed_quote(cur, quote_start));
     }
     if quote.trim().is_empty() {
         return Err(with_help(
@@ -250,6 +263,83 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
     citation.quote = Some(quote.into());
     citation.quote_span = Some(quote_start..cur.pos);
     Ok(citation)
+}
+
+/// E004 at the opening mark of a quote that is not closed.
+fn unclosed_quote(cur: &Cursor, quote_start: usize) -> SyntaxError {
+    let close = if cur.s[quote_start..].starts_with('“') {
+        '”'
+    } else {
+        '"'
+    };
+    let mut e = cur.error(
+        quote_start..quote_start + close.len_utf8().min(cur.s.len() - quote_start),
+        "quote is not closed",
+    );
+    e.help = Some(format!(
+        "end the quote with {close} before the group's `]`; write \\\" for a quote mark inside it"
+    ));
+    e
+}
+
+/// Text that looks like a mistyped citation (SPEC 3.2, W004): a `[@KEY …]`
+/// that is not a group by the grammar's first rule (no `:` after the key)
+/// but holds a line number or a quote. Returns the span from `[` to `]` and
+/// the corrected form. Handles (`[@someone]`) and e-mail addresses hold
+/// neither and are left alone.
+pub fn mistyped(s: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    for (at, _) in s.match_indices("[@") {
+        if s[..at].ends_with('\\') || starts_group(s, at) {
+            continue;
+        }
+        let rest = &s[at + 2..];
+        let key_len = rest.find(|c: char| !is_key_char(c)).unwrap_or(rest.len());
+        let key = &rest[..key_len];
+        let after = &rest[key_len..];
+        let Some(close) = after
+            .find([']', '[', '\n'])
+            .filter(|&i| after[i..].starts_with(']'))
+        else {
+            continue;
+        };
+        let inner = &after[..close];
+        let quote_at = inner.find(['"', '“']);
+        let number = inner[..quote_at.unwrap_or(inner.len())]
+            .split(|c: char| !c.is_ascii_digit() && c != '-')
+            .map(|n| n.trim_matches('-'))
+            .find(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+        if key.is_empty() || (number.is_none() && quote_at.is_none()) {
+            continue;
+        }
+        let lines = number.unwrap_or("N");
+        let fixed = match quote_at {
+            Some(q) => format!("[@{key}:{lines} {}]", inner[q..].trim()),
+            None => format!("[@{key}:{lines}]"),
+        };
+        out.push((at..at + 2 + key_len + close + 1, fixed));
+    }
+    out
+}
+
+/// W004 for a mistyped citation at `span` of the file's `text`.
+pub fn mistyped_warning(
+    file: &str,
+    text: &str,
+    span: Range<usize>,
+    fixed: &str,
+) -> crate::diagnostic::Diagnostic {
+    crate::diagnostic::Diagnostic::at(
+        "W004",
+        file,
+        text,
+        span,
+        "this looks like a mistyped citation; it is published as text",
+    )
+    .with_help(format!(
+        "did you mean `{}`? a citation is [@key:N] or [@key:N \"quoted words\"]; write \\[@ if this is not one",
+        crate::text::ellipsize(fixed, 100)
+    ))
 }
 
 fn parse_number(cur: &mut Cursor) -> Result<u32, SyntaxError> {

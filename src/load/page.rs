@@ -156,6 +156,24 @@ fn slug_line(text: &str, body_at: usize) -> Option<usize> {
     None
 }
 
+/// Every front-matter key, in the order the README lists them.
+pub const FRONT_MATTER_KEYS: [&str; 8] = [
+    "title",
+    "description",
+    "date",
+    "weight",
+    "draft",
+    "slug",
+    "template",
+    "uncited",
+];
+
+/// The key of serde's "unknown field `x`, expected …" message.
+fn unknown_key(message: &str) -> Option<(&str, &str)> {
+    let rest = message.trim().strip_prefix("unknown field `")?;
+    rest.split_once('`')
+}
+
 /// Parses one page. `file` is site-relative (`content/a.md`), `rel` is
 /// relative to `content/`.
 pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage, Vec<Diagnostic>> {
@@ -176,14 +194,17 @@ pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage
         let mut d = toml_diagnostic("E005", file, toml_text, &e);
         let local = e.span().unwrap_or(0..0);
         let shifted = toml_at + local.start..toml_at + local.end;
-        let help = d.help.take();
-        d = Diagnostic::at(
-            "E005",
-            file,
-            text,
-            shifted,
-            format!("invalid front matter: {}", e.message().trim()),
-        );
+        let mut help = d.help.take();
+        let mut message = format!("invalid front matter: {}", e.message().trim());
+        if let Some((key, _)) = unknown_key(e.message()) {
+            message = format!("invalid front matter: unknown key `{key}`");
+            let mean = crate::text::did_you_mean(key, FRONT_MATTER_KEYS)
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            let keys: Vec<String> = FRONT_MATTER_KEYS.iter().map(|k| format!("`{k}`")).collect();
+            help = Some(format!("{mean}the keys are {}", keys.join(", ")));
+        }
+        d = Diagnostic::at("E005", file, text, shifted, message);
         if let Some(h) = help {
             d = d.with_help(h);
         }

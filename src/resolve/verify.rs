@@ -270,11 +270,20 @@ impl Verifier<'_> {
         match elsewhere.as_slice() {
             [] => {
                 let shown: Vec<&str> = (first..=last).map(|l| s.line(l)).collect();
-                Err(d.with_help(format!(
-                    "{} {what} reads: \"{}\"",
-                    s.id,
-                    text::ellipsize(&text::normalize_str(&shown.join(" ")), 120)
-                )))
+                let lines = text::normalize_str(&shown.join(" ")).into_owned();
+                let help = match text::closest_passage(&lines, &normalized) {
+                    Some((passage, shared)) if shared > 0 => format!(
+                        "the closest passage of {} {what}, word by word ([-quote only-] {{+source only+}}): {}",
+                        s.id,
+                        text::ellipsize(&text::word_diff(&normalized, &lines[passage]), 300)
+                    ),
+                    _ => format!(
+                        "{} {what} reads: \"{}\"",
+                        s.id,
+                        text::ellipsize(&lines, 120)
+                    ),
+                };
+                Err(d.with_help(help))
             }
             found => {
                 let lines: Vec<String> = found.iter().map(|&l| lines_text(l, l + width)).collect();

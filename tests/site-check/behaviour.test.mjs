@@ -573,3 +573,103 @@ test('print: .site-nav hidden, a.cite-line shows its URL', { timeout: 600e3 }, a
   } finally { await ctx.close(); }
   t.diagnostic(`${PAGES.length} pages in print media, ${seen.printCites} a.cite-line::after checked`);
 });
+
+// ---------------------------------------------------------------------------------------------
+// 8. copy citation on provenance pages (explainer.js): the focused line number offers
+//    `[@KEY:N]` as a button reached with Tab, words selected in one line the quoted form; the
+//    clipboard receives exactly that text and the page says so.
+
+test('copy citation: a provenance line copies [@KEY:N] and a selection the quoted form', { timeout: 120e3 }, async (t) => {
+  const rel = PAGES.find(isProvenance);
+  if (!rel) return t.skip('no provenance page');
+  const key = decodeURIComponent(rel.split('/')[1]);
+  const ctx = await newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  try {
+    const page = await open(ctx, rel);
+    const n = await page.evaluate(() => {
+      const line = [...document.querySelectorAll('ol.source-lines > li.line')].find((l) => /\S\s+\S/.test(l.querySelector('.lt')?.textContent || ''));
+      return line ? line.id.slice(1) : null;
+    });
+    assert.ok(n, 'a line with two words');
+    await page.focus(`#L${n} a.ln`);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement.closest('.cite-copy') !== null);
+    assert.ok(focused, 'Tab from the line number reaches the copy button');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /Copied/.test(document.querySelector('.cite-copy [role=status]').textContent));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `[@${key}:${n}]`);
+    // Select the first two words of the line.
+    const words = await page.evaluate((n) => {
+      const text = document.querySelector(`#L${n} .lt`).firstChild;
+      const m = /^\s*(\S+\s+\S+)/.exec(text.data);
+      const start = text.data.indexOf(m[1]);
+      const r = document.createRange();
+      r.setStart(text, start);
+      r.setEnd(text, start + m[1].length);
+      getSelection().removeAllRanges();
+      getSelection().addRange(r);
+      return m[1].replace(/\s+/g, ' ');
+    }, n);
+    const want = `[@${key}:${n} "${words.replace(/"/g, '\\"')}"]`;
+    await page.waitForFunction((w) => document.querySelector('.cite-copy button').dataset.citation === w, want);
+    await page.click('.cite-copy button');
+    await page.waitForFunction(() => /Copied/.test(document.querySelector('.cite-copy [role=status]').textContent));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), want);
+  } finally { await ctx.close(); }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 9. serve's error overlay: readable (axe color-contrast) in light and dark mode. Runs
+//    `explainer serve` (EXPLAINER_BIN, default target/debug/explainer) on a small site, breaks
+//    a citation and checks the overlay that appears.
+
+test('serve overlay: axe color-contrast passes in light and dark mode', { timeout: 120e3 }, async (t) => {
+  const { spawn } = await import('node:child_process');
+  const os = await import('node:os');
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const bin = process.env.EXPLAINER_BIN || process.env.SITE_CHECK_BIN || path.join(here, '../../target/debug/explainer');
+  if (!fs.existsSync(bin)) return t.skip(`no explainer binary at ${bin}`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'overlay-'));
+  fs.mkdirSync(path.join(tmp, 'sources'));
+  fs.mkdirSync(path.join(tmp, 'content'));
+  fs.writeFileSync(path.join(tmp, 'site.toml'), 'title = "Overlay"\n');
+  fs.writeFileSync(path.join(tmp, 'sources', 'a.txt'), 'The harbour will reopen in March.\n');
+  const pagePath = path.join(tmp, 'content', '_index.md');
+  fs.writeFileSync(pagePath, '+++\ntitle = "Home"\n+++\n\nIt reopens [@a:1 "harbour will reopen"].\n');
+  const server = spawn(bin, ['serve', '--port', '0', '--root', tmp], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stderr.resume();
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let buf = '';
+      server.stdout.on('data', (d) => {
+        buf += d;
+        const m = buf.match(/serving (http:\/\/\S+)/);
+        if (m) resolve(m[1]);
+      });
+      server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const page = await ctx.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(300); // the event stream connects
+    fs.writeFileSync(pagePath, '+++\ntitle = "Home"\n+++\n\nIt reopens [@a:1 "harbour will close"].\n');
+    await page.waitForSelector('#explainer-overlay pre', { timeout: 30000 });
+    await page.addScriptTag({ content: AXE_SOURCE });
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      const res = await page.evaluate(() => window.axe.run('#explainer-overlay', { runOnly: { type: 'rule', values: ['color-contrast'] }, resultTypes: ['violations'] }));
+      const bad = res.violations.flatMap((v) => v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`));
+      assert.deepEqual(bad, [], `${colorScheme} mode`);
+      const colors = await page.evaluate(() => {
+        const s = getComputedStyle(document.querySelector('#explainer-overlay pre'));
+        return [s.color, s.backgroundColor];
+      });
+      assert.notEqual(colors[0], colors[1]);
+      assert.equal(colors[1], 'rgb(27, 27, 31)', `${colorScheme}: the pre keeps the overlay's background`);
+    }
+  } finally {
+    await ctx.close();
+    server.kill();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -22,7 +22,7 @@ pub(super) const LIVE_JS: &str = r#"(function () {
     h.style.cssText = "font:600 16px/1.4 system-ui,sans-serif;margin:0 0 1rem;color:#ffc9bd";
     var pre = document.createElement("pre");
     pre.textContent = text;
-    pre.style.cssText = "white-space:pre-wrap;margin:0";
+    pre.style.cssText = "white-space:pre-wrap;margin:0;padding:0;border:0;background:#1b1b1f;color:#f2f2f2;font:inherit";
     o.append(h, pre);
   }
   es.addEventListener("reload", function () { location.reload(); });

@@ -118,6 +118,16 @@ impl<'t> Builder<'t> {
             .filter(|(e, _)| matches!(e, Event::Code(_) | Event::InlineHtml(_)))
             .map(|(_, r)| r.start - start..r.end - start)
             .collect();
+        for (span, fixed) in cite::mistyped(raw) {
+            if !code.iter().any(|c| c.contains(&span.start)) {
+                self.body.errors.push(cite::mistyped_warning(
+                    self.file,
+                    self.text,
+                    span.start + start..span.end + start,
+                    &fixed,
+                ));
+            }
+        }
         let mut groups: Vec<Group> = Vec::new();
         let mut resume = 0;
         for at in cite::group_starts(raw) {

@@ -20,6 +20,71 @@
       if (w.scrollWidth > w.clientWidth + 1) w.setAttribute('tabindex', '0');
     });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusableWraps);
-  else focusableWraps();
+  // Provenance pages: the focused or targeted line offers its citation, and words selected
+  // within one line the quoted form, copied with the Clipboard API. Without JavaScript the
+  // page is unchanged; the button exists only while a line is chosen.
+  function citations() {
+    var lines = document.querySelector('ol.source-lines');
+    var m = /\/sources\/([^/]+)\/(?:index\.html)?$/.exec(location.pathname);
+    if (!lines || !m) return;
+    var key = decodeURIComponent(m[1]);
+    var box = document.createElement('div');
+    box.className = 'cite-copy';
+    var button = document.createElement('button');
+    button.type = 'button';
+    var status = document.createElement('span');
+    status.setAttribute('role', 'status');
+    box.append(button, status);
+    function offer(line, quote) {
+      var n = line.id.slice(1);
+      var text = '[@' + key + ':' + n;
+      if (quote) text += ' "' + quote.replace(/"/g, '\\"') + '"';
+      text += ']';
+      button.textContent = 'Copy citation ' + text;
+      button.dataset.citation = text;
+      status.textContent = '';
+      var lt = line.querySelector('.lt');
+      if (box.parentNode !== line) line.insertBefore(box, lt ? lt.nextSibling : null);
+    }
+    function lineOf(node) {
+      var el = node && (node.nodeType === 1 ? node : node.parentElement);
+      return el && el.closest('ol.source-lines > li.line[id^="L"]');
+    }
+    lines.addEventListener('focusin', function (e) {
+      if (e.target.classList.contains('ln')) offer(lineOf(e.target));
+    });
+    function fromHash() {
+      var line = location.hash && document.getElementById(location.hash.slice(1));
+      if (line && lineOf(line) === line) offer(line);
+    }
+    window.addEventListener('hashchange', fromHash);
+    fromHash();
+    document.addEventListener('selectionchange', function () {
+      var sel = window.getSelection();
+      if (!sel || sel.isCollapsed || !sel.rangeCount) return;
+      var r = sel.getRangeAt(0);
+      var line = lineOf(r.startContainer);
+      var lt = line && line.querySelector('.lt');
+      var quote = sel.toString().replace(/\s+/g, ' ').trim();
+      if (line && lt && lt.contains(r.startContainer) && lt.contains(r.endContainer) && quote) {
+        offer(line, quote);
+      }
+    });
+    button.addEventListener('click', function () {
+      var text = button.dataset.citation;
+      var done = function () { status.textContent = 'Copied ' + text; };
+      var failed = function () { status.textContent = 'Could not copy; select and copy: ' + text; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, failed);
+      } else {
+        failed();
+      }
+    });
+  }
+  function ready() {
+    focusableWraps();
+    citations();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
 })();
