@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 
 use common::*;
-use explainer::{Diagnostic, Failure};
+use explainer::Failure;
 
 const PAGE: &str = "content/_index.md";
 const MANIFEST: &str = "sources/sources.toml";
@@ -15,18 +15,6 @@ const ROSTER: &str = "content/delegations.toml";
 /// A page with the minimal front matter (3 lines, then a blank line): the body starts on line 5.
 fn page(body: &str) -> String {
     format!("+++\ntitle = \"Home\"\n+++\n\n{body}")
-}
-
-/// Asserts the library reports `code` at `file:line:column`, and the binary exits 1 and
-/// prints it in the SPEC 8 format. Returns the diagnostic.
-fn assert_error(site: &Site, code: &str, file: &str, line: usize, column: usize) -> Diagnostic {
-    let diags = site.errors();
-    let d = find_diag(&diags, code, file, line, column).clone();
-    assert!(d.is_error());
-    let r = site.run_check();
-    assert_eq!(r.code, 1, "exit code for {code}; stderr:\n{}", r.stderr);
-    r.assert_reports(code, file, line, column);
-    d
 }
 
 // ---------------------------------------------------------------------------------------------

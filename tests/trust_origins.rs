@@ -40,16 +40,6 @@ fn three(manifest_extra: &str, body: &str) -> Site {
     ])
 }
 
-fn assert_error(site: &Site, code: &str, file: &str, line: usize, column: usize) -> Diagnostic {
-    let diags = site.errors();
-    let d = find_diag(&diags, code, file, line, column).clone();
-    assert!(d.is_error());
-    let r = site.run_check();
-    assert_eq!(r.code, 1, "exit code for {code}; stderr:\n{}", r.stderr);
-    r.assert_reports(code, file, line, column);
-    d
-}
-
 #[test]
 fn two_copies_of_one_report_are_a_single_origin_and_two_outlets_are_not() {
     let site = three(

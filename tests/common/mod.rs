@@ -795,3 +795,15 @@ pub fn build_fixture_once(name: &str, out_name: &str, drafts: bool) -> PathBuf {
     }
     out
 }
+
+/// Asserts the library reports `code` at `file:line:column`, and the binary exits 1 and
+/// prints it in the SPEC 8 format. Returns the diagnostic.
+pub fn assert_error(site: &Site, code: &str, file: &str, line: usize, column: usize) -> Diagnostic {
+    let diags = site.errors();
+    let d = find_diag(&diags, code, file, line, column).clone();
+    assert!(d.is_error());
+    let r = site.run_check();
+    assert_eq!(r.code, 1, "exit code for {code}; stderr:\n{}", r.stderr);
+    r.assert_reports(code, file, line, column);
+    d
+}
