@@ -440,6 +440,8 @@ fn opening_words_are_not_shown_as_a_headline() {
     assert_eq!(select(&home, ".cite-title.opening-words").len(), 3);
     let prov = parse_file(&dir.join("sources/kayalpha/index.html"));
     assert!(squash(&text(one(&prov, "h1"))).starts_with("Opening words:"));
+    // In body type, not at headline size (style.css).
+    assert_eq!(attr(one(&prov, "h1"), "class"), "opening-words-h1");
     assert!(text(one(&prov, "head > title")).contains("Opening words"));
     let ld: Value =
         serde_json::from_str(&text(one(&prov, "script[type='application/ld+json']"))).unwrap();
