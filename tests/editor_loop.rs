@@ -1,12 +1,15 @@
 //! The editor's loop: `check --fix`, `citations.lock` (E014), `lock`,
 //! `new source`, `new page` and `serve`, driven through the real binary.
 
+mod common;
+
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::http_get;
 
 const BIN: &str = env!("CARGO_BIN_EXE_explainer");
 
@@ -261,34 +264,8 @@ fn serve(root: &Path) -> Server {
     Server { child, addr }
 }
 
-/// A raw HTTP/1.1 GET (the path is sent as given, `..` included).
-fn get(addr: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let response = String::from_utf8_lossy(&response).into_owned();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
 fn status(addr: &str) -> serde_json::Value {
-    serde_json::from_str(&get(addr, "/__explainer/status").1).unwrap()
+    serde_json::from_str(&http_get(addr, "/__explainer/status").1).unwrap()
 }
 
 /// Waits until the server has built a generation newer than `after`.
@@ -314,14 +291,14 @@ fn serve_rebuilds_shows_errors_recovers_and_never_touches_the_output_dir() {
     site(root);
     write(root, &[("public/keep.txt", "not the build's")]);
     let server = serve(root);
-    let (code, home) = get(&server.addr, "/");
+    let (code, home) = http_get(&server.addr, "/");
     assert_eq!(code, 200);
     assert!(home.contains("Supervision"), "{home}");
     assert!(
         home.contains("/__explainer/live.js"),
         "serve injects its reload script"
     );
-    assert_eq!(get(&server.addr, "/__explainer/live.js").0, 200);
+    assert_eq!(http_get(&server.addr, "/__explainer/live.js").0, 200);
     let g0 = status(&server.addr)["generation"].as_u64().unwrap();
 
     fs::write(
@@ -331,7 +308,7 @@ fn serve_rebuilds_shows_errors_recovers_and_never_touches_the_output_dir() {
     .unwrap();
     let s = wait_for_build(&server.addr, g0);
     assert!(s["errors"].is_null(), "{s}");
-    assert!(get(&server.addr, "/").1.contains("Oversight"));
+    assert!(http_get(&server.addr, "/").1.contains("Oversight"));
 
     // A bad edit: errors in the SPEC 8 format; the last good build stays served.
     let g1 = s["generation"].as_u64().unwrap();
@@ -351,7 +328,7 @@ fn serve_rebuilds_shows_errors_recovers_and_never_touches_the_output_dir() {
             && errors.contains(&format!("--> content/_index.md:5:{col}")),
         "{errors}"
     );
-    let (code, home) = get(&server.addr, "/");
+    let (code, home) = http_get(&server.addr, "/");
     assert_eq!(code, 200);
     assert!(
         home.contains("Oversight") && !home.contains("Broken"),
@@ -371,10 +348,10 @@ fn serve_rebuilds_shows_errors_recovers_and_never_touches_the_output_dir() {
         "//etc/passwd",
         "/sources/../../site.toml",
     ] {
-        assert_eq!(get(&server.addr, bad).0, 404, "{bad}");
+        assert_eq!(http_get(&server.addr, bad).0, 404, "{bad}");
     }
-    assert_eq!(get(&server.addr, "/nowhere/").0, 404);
-    assert_eq!(get(&server.addr, "/sources").0, 301);
+    assert_eq!(http_get(&server.addr, "/nowhere/").0, 404);
+    assert_eq!(http_get(&server.addr, "/sources").0, 301);
     drop(server);
     let public: Vec<_> = fs::read_dir(root.join("public"))
         .unwrap()
@@ -402,7 +379,7 @@ fn serve_on_a_site_that_does_not_build_yet_waits_for_the_fix() {
     )
     .unwrap();
     let server = serve(root);
-    let (code, page) = get(&server.addr, "/");
+    let (code, page) = http_get(&server.addr, "/");
     assert_eq!(code, 503);
     assert!(
         page.contains("/__explainer/live.js"),
@@ -417,7 +394,7 @@ fn serve_on_a_site_that_does_not_build_yet_waits_for_the_fix() {
     fs::write(root.join("content/_index.md"), PAGE).unwrap();
     let after = wait_for_build(&server.addr, before["generation"].as_u64().unwrap());
     assert!(after["errors"].is_null(), "{after}");
-    let (code, home) = get(&server.addr, "/");
+    let (code, home) = http_get(&server.addr, "/");
     assert_eq!(code, 200);
     assert!(home.contains("Supervision"), "{home}");
 }

@@ -807,3 +807,34 @@ pub fn assert_error(site: &Site, code: &str, file: &str, line: usize, column: us
     r.assert_reports(code, file, line, column);
     d
 }
+
+/// A raw HTTP/1.1 GET to a preview server that closes the connection after the
+/// response: the status code and the body.
+pub fn http_get(
+    addr: impl std::fmt::Display + std::net::ToSocketAddrs,
+    path: &str,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
