@@ -11,6 +11,9 @@
 # reused when its marker says it was generated for that N. For each N: one
 # warm-up build, then RUNS builds and RUNS checks, each under /usr/bin/time -v
 # (wall clock, user + system CPU, peak RSS); the table reports medians.
+# Builds run with `search = false` (row "build"), as Zola and Hugo build
+# without a search index, and again with search on (row "build + search":
+# the same build plus /search/ and its Pagefind index); SEARCH=0 skips those.
 # Results: target/bench/results.md (printed; every run is also appended to
 # target/bench/history.md).
 #
@@ -131,6 +134,14 @@ row() { # N command series-output extra
     fi
 }
 
+# Sets `search = true|false` in the corpus's site.toml (its last key).
+set_search() {
+    local toml=$corpus/site.toml
+    grep -v '^search = ' "$toml" >"$toml.new" || true
+    echo "search = $1" >>"$toml.new"
+    mv "$toml.new" "$toml"
+}
+
 code=${SYNTH_CODE:-languages}
 case $code in
 languages) suffix="" ;;
@@ -151,6 +162,8 @@ for n in "${sizes[@]}"; do
         "$gen" --pages "$n" --out "$corpus" --code "$code" >&2
     fi
 
+    # `search = false` for the rows compared with other generators.
+    set_search false
     rm -rf "$out"
     echo "N=$n: warm-up build" >&2
     if warm=$(timed "$bin" build --root "$corpus" --output "$out"); then
@@ -163,9 +176,25 @@ for n in "${sizes[@]}"; do
         extra="$(find "$out" -type f | wc -l) files, $(du -sm "$out" | awk '{ print $1 }') MiB"
     fi
     rm -rf "$out"
+    rows_md+=("$(row "$n" build "$build" "$extra")")
+    if [ "${SEARCH:-1}" != 0 ]; then
+        set_search true
+        if timed "$bin" build --root "$corpus" --output "$out" >/dev/null; then
+            searched=$(series build --root "$corpus" --output "$out")
+        else
+            searched="FAILED warm-up ?"
+        fi
+        extra=""
+        if [ -d "$out/pagefind" ]; then
+            extra="index: $(find "$out/pagefind" -type f | wc -l) files, $(du -sm "$out/pagefind" | awk '{ print $1 }') MiB"
+        fi
+        rm -rf "$out"
+        rows_md+=("$(row "$n" "build + search" "$searched" "$extra")")
+        set_search false
+    fi
     timed "$bin" check --root "$corpus" >/dev/null || true
     check=$(series check --root "$corpus")
-    rows_md+=("$(row "$n" build "$build" "$extra")" "$(row "$n" check "$check")")
+    rows_md+=("$(row "$n" check "$check")")
 done
 
 {

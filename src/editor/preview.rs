@@ -16,7 +16,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::{Job, Plan, Theme};
+use crate::render::{Job, Plan, Theme, SEARCH_BUNDLE};
 use crate::resolve::{self, Site};
 use crate::{load, Failure, Options, Report};
 
@@ -73,6 +73,9 @@ impl Generation {
         if let Some(bytes) = self.lock().get(path) {
             return Some(Ok(Arc::clone(bytes)));
         }
+        if path.starts_with(SEARCH_BUNDLE) {
+            return self.search_file(path);
+        }
         let job = *self.jobs.get(path)?;
         Some(self.run(job).map(|()| {
             let rendered = self.lock();
@@ -82,6 +85,28 @@ impl Generation {
                     .expect("a job renders every path it lists"),
             )
         }))
+    }
+
+    /// A file of the search index: the index is built on the first request
+    /// of one (never by a rebuild), and its files kept with this build's.
+    fn search_file(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Diagnostic>> {
+        let index = self.jobs.values().any(|j| *j == Job::SearchIndex);
+        let built = self.lock().keys().any(|p| p.starts_with(SEARCH_BUNDLE));
+        if index && !built {
+            if let Err(d) = self.run(Job::SearchIndex) {
+                return Some(Err(d));
+            }
+        }
+        self.lock().get(path).map(|b| Ok(Arc::clone(b)))
+    }
+
+    /// The files of the search index built so far (none before a request).
+    fn search_paths(&self) -> Vec<String> {
+        self.lock()
+            .keys()
+            .filter(|p| p.starts_with(SEARCH_BUNDLE))
+            .cloned()
+            .collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<u8>>>> {
@@ -167,7 +192,10 @@ impl Preview {
         let warnings = std::mem::take(&mut site.warnings);
         let generation = Generation::new(site, theme);
         let jobs = if everything {
-            generation.plan.jobs(&generation.site)
+            // The search index is built when it is first asked for.
+            let mut jobs = generation.plan.jobs(&generation.site);
+            jobs.retain(|j| *j != Job::SearchIndex);
+            jobs
         } else {
             // The pages whose text changed since the last good build. The
             // templates did not change, so other files render as before; one
@@ -197,13 +225,19 @@ impl Preview {
 /// Every file of the current build, rendered: for tests that compare a
 /// preview with a full build.
 pub fn all_files(generation: &Generation) -> Result<Vec<crate::write::Output>, Diagnostic> {
-    let mut paths: Vec<&str> = generation.paths().collect();
+    let mut paths: Vec<String> = generation.paths().map(str::to_string).collect();
+    for p in &paths {
+        generation.file(p).expect("listed paths exist")?;
+    }
+    // The index's files are known once it is built (requesting its listed file built it).
+    paths.extend(generation.search_paths());
     paths.sort_unstable();
+    paths.dedup();
     paths
         .into_iter()
         .map(|p| {
-            let bytes = generation.file(p).expect("listed paths exist")?;
-            Ok((p.to_string(), bytes.to_vec()))
+            let bytes = generation.file(&p).expect("listed paths exist")?;
+            Ok((p, bytes.to_vec()))
         })
         .collect()
 }

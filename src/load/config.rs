@@ -21,6 +21,9 @@ pub struct Config {
     pub minify: bool,
     #[serde(default = "default_output")]
     pub output_dir: String,
+    /// Build `/search/` and its index (README: Search).
+    #[serde(default = "default_true")]
+    pub search: bool,
 }
 
 fn default_language() -> String {
@@ -164,6 +167,12 @@ mod tests {
             ("en", "default", true, "public")
         );
         assert_eq!(c.base(), None);
+        assert!(c.search);
+        assert!(
+            !Config::parse("title = \"T\"\nsearch = false\n")
+                .unwrap()
+                .search
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub mod body;
 pub mod cite;
 pub mod config;
+pub mod dates;
 pub mod highlight;
 pub mod lock;
 pub mod markdown;

@@ -26,6 +26,10 @@ pub struct FrontMatter {
     pub template: Option<String>,
     #[serde(default)]
     pub uncited: bool,
+    /// The last update (E018 when before `date`).
+    pub updated: Option<toml::Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    pub corrections: Vec<crate::load::dates::Correction>,
 }
 
 #[derive(Debug)]
@@ -116,9 +120,10 @@ fn slug_problem(slug: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Files the build writes at the top of the output, besides the pages.
-const GENERATED_FILES: [&str; 5] = [
+const GENERATED_FILES: [&str; 6] = [
     "404.html",
     "annotations.jsonld",
+    "atom.xml",
     "sitemap.xml",
     crate::write::MARKER,
     "index.html",
@@ -157,10 +162,12 @@ fn slug_line(text: &str, body_at: usize) -> Option<usize> {
 }
 
 /// Every front-matter key, in the order the README lists them.
-pub const FRONT_MATTER_KEYS: [&str; 8] = [
+pub const FRONT_MATTER_KEYS: [&str; 10] = [
     "title",
     "description",
     "date",
+    "updated",
+    "corrections",
     "weight",
     "draft",
     "slug",
@@ -196,7 +203,10 @@ pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage
         let shifted = toml_at + local.start..toml_at + local.end;
         let mut help = d.help.take();
         let mut message = format!("invalid front matter: {}", e.message().trim());
-        if let Some((key, _)) = unknown_key(e.message()) {
+        // An unknown key of the front matter itself (a correction's are listed by serde).
+        if let Some((key, _)) =
+            unknown_key(e.message()).filter(|(_, rest)| rest.contains("`title`"))
+        {
             message = format!("invalid front matter: unknown key `{key}`");
             let mean = crate::text::did_you_mean(key, FRONT_MATTER_KEYS)
                 .map(|k| format!("did you mean `{k}`? "))
@@ -222,6 +232,17 @@ pub fn parse(file: &str, rel: &str, text: &str, html: bool) -> Result<ParsedPage
             )
             .with_help(help)]);
         }
+    }
+    let dates = crate::load::dates::check(
+        file,
+        text,
+        toml_at,
+        front.date.as_ref(),
+        front.updated.as_ref(),
+        &front.corrections,
+    );
+    if !dates.is_empty() {
+        return Err(dates);
     }
     let url = url_for(rel, front.slug.as_deref());
     if let Some(clash) = generated_clash(&url) {

@@ -16,6 +16,9 @@ pub(crate) struct Chrome {
     config: crate::load::config::Config,
     nav: Vec<(String, String)>,
     pub tally: Tally,
+    /// The site has `/atom.xml` and `/search/` (linked from every page).
+    feed: bool,
+    search: bool,
 }
 
 #[derive(Serialize)]
@@ -41,6 +44,9 @@ pub(crate) struct Base<'a> {
     script: bool,
     /// Link `static/syntax.css`: the page has highlighted code.
     pub syntax: bool,
+    /// Link `atom.xml` (head) and `search/` (footer).
+    feed: bool,
+    search: bool,
 }
 
 impl Chrome {
@@ -64,6 +70,8 @@ impl Chrome {
             config: site.config.clone(),
             nav,
             tally: Tally::new(site),
+            feed: super::dated::has_feed(site),
+            search: site.config.search,
         }
     }
 
@@ -110,6 +118,8 @@ impl Chrome {
             nav,
             script,
             syntax: false,
+            feed: self.feed,
+            search: self.search,
         }
     }
 }

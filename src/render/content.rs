@@ -59,6 +59,10 @@ struct PageView<'a> {
     body: String,
     /// The notes, as HTML (empty when the page has none).
     notes_html: String,
+    /// "Published … · Updated …", the corrections and "Cite this page", as HTML.
+    dates_html: String,
+    corrections_html: String,
+    cite_html: String,
 }
 
 #[derive(Serialize)]
@@ -258,7 +262,7 @@ pub(crate) fn page(
         .description
         .clone()
         .unwrap_or_else(|| html.excerpt.clone());
-    let date = p.front.date.map(|d| d.to_string());
+    let date = super::dated::published(p);
     let json_ld = head::news_article(ctx.site, rp, &description, date.as_deref());
     let kind = if p.url.is_empty() { "home" } else { "page" };
     let mut base = chrome.base(&p.url, &p.front.title, &description, kind, json_ld, script);
@@ -273,6 +277,9 @@ pub(crate) fn page(
             toc: &html.toc,
             body,
             notes_html: notes_html(ctx, rp, &root),
+            dates_html: super::dated::dates_html(p),
+            corrections_html: super::dated::corrections_html(p),
+            cite_html: super::dated::cite_html(ctx.site, p),
         },
     };
     let template = p.front.template.as_deref().unwrap_or("page.html");

@@ -78,6 +78,9 @@ pub(crate) fn news_article(
     if let Some(d) = date {
         v["datePublished"] = json!(d);
     }
+    if let Some(u) = super::dated::updated(&rp.page) {
+        v["dateModified"] = json!(u);
+    }
     if let Some(base) = site.config.base() {
         v["url"] = json!(format!("{base}{}", encode_path(&rp.page.url)));
     }

@@ -14,12 +14,15 @@
 mod annotations;
 mod claims;
 mod content;
+mod feed;
 mod files;
 mod roster;
+mod search;
 mod sources;
 
 // Shared by the page kinds.
 mod chrome;
+mod dated;
 mod head;
 mod links;
 mod markup;
@@ -38,6 +41,10 @@ use crate::resolve::Site;
 use crate::write::Sink;
 pub use plan::{Job, Plan};
 pub use theme::Theme;
+
+/// The folder of the search index in the output (`pagefind/`): `serve`
+/// builds the index when a file in it is first asked for.
+pub const SEARCH_BUNDLE: &str = search::BUNDLE;
 
 /// Why rendering stopped: template errors (E010) or a file that could not be written.
 #[derive(Debug)]

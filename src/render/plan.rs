@@ -3,7 +3,10 @@
 //! runs them all in parallel and `serve` renders the one a request needs.
 
 use super::theme::Theme;
-use super::{annotations, chrome::Chrome, claims, content, files, head, minify, roster, sources};
+use super::{
+    annotations, chrome::Chrome, claims, content, feed, files, head, minify, roster, search,
+    sources,
+};
 use crate::diagnostic::Diagnostic;
 use crate::load::highlight;
 use crate::load::markdown::Shortcode;
@@ -24,6 +27,11 @@ pub enum Job {
     Annotations,
     Syntax,
     Sitemap,
+    /// `/atom.xml`.
+    Feed,
+    /// `/search/` (the page) and its index under `/pagefind/`.
+    Search,
+    SearchIndex,
 }
 
 /// What the pages of one resolved site share, made once: the chrome (menu,
@@ -45,7 +53,7 @@ impl Plan {
         }
     }
 
-    /// Every job, the largest (the annotations) first.
+    /// Every job, the largest (the search index, the annotations) first.
     pub fn jobs(&self, site: &Site) -> Vec<Job> {
         let mut jobs = vec![Job::Annotations];
         jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -61,6 +69,14 @@ impl Plan {
         }
         if site.config.base().is_some() {
             jobs.push(Job::Sitemap);
+        }
+        if super::dated::has_feed(site) {
+            jobs.push(Job::Feed);
+        }
+        if site.config.search {
+            // The index is built on one thread: started first, it runs beside the rest.
+            jobs.insert(0, Job::SearchIndex);
+            jobs.push(Job::Search);
         }
         jobs
     }
@@ -90,6 +106,10 @@ impl Plan {
             Job::Annotations => vec!["annotations.jsonld".into()],
             Job::Syntax => vec!["static/syntax.css".into()],
             Job::Sitemap => vec!["sitemap.xml".into()],
+            Job::Feed => vec!["atom.xml".into()],
+            Job::Search => index("search/".into()),
+            // Its other files are named by hashes of their contents.
+            Job::SearchIndex => vec![search::ENTRY.into()],
         }
     }
 
@@ -161,6 +181,11 @@ impl Plan {
                 let base = site.config.base().unwrap_or_default();
                 vec![files::sitemap(&base, &self.pages(site, theme))]
             }
+            Job::Feed => feed::feed(site).into_iter().collect(),
+            Job::Search => search::page(site, theme, chrome, script)?,
+            Job::SearchIndex => search::index(site).map_err(|e| {
+                Diagnostic::file("E010", "search/", format!("the search index failed: {e:#}"))
+            })?,
         };
         // A page nested too deep for the minifier was warned of (W005).
         let deep = matches!(job, Job::Page(i) if site.pages[i].page.body.deep);

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = embed!(
     "shortcode_delegations.html",
     "shortcode_claims.html",
     "404.html",
+    "search.html",
 );
 
 const STATIC: &[(&str, &str)] = &[
@@ -42,6 +43,15 @@ const STATIC: &[(&str, &str)] = &[
     (
         "explainer.js",
         include_str!("../../themes/default/static/explainer.js"),
+    ),
+    // Loaded by /search/ only.
+    (
+        "search.js",
+        include_str!("../../themes/default/static/search.js"),
+    ),
+    (
+        "search.css",
+        include_str!("../../themes/default/static/search.css"),
     ),
 ];
 

@@ -107,7 +107,14 @@ fn by_line(mut pairs: Vec<(usize, Backlink)>) -> BTreeMap<usize, Vec<Backlink>> 
 }
 
 /// URL folders that belong to generated pages (and their numbered pages).
-const GENERATED: [&str; 3] = ["sources/", "claims/", "delegations/"];
+/// `search/` and `pagefind/` are reserved even when `search = false`.
+const GENERATED: [&str; 5] = [
+    "sources/",
+    "claims/",
+    "delegations/",
+    "search/",
+    "pagefind/",
+];
 
 /// Resolves the site: every citation verified, claims and back-links built.
 pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {

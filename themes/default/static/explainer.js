@@ -81,9 +81,27 @@
       }
     });
   }
+  // "Cite this page" (dates and corrections): the address the page was opened at when the
+  // build had no base_url, and a Copy button where the Clipboard API is.
+  function citePage() {
+    var text = document.getElementById('cite-page-text');
+    if (!text) return;
+    var url = text.querySelector('.cite-page-url');
+    if (url && !url.textContent && /^https?:$/.test(location.protocol)) url.textContent = ' ' + location.href.split('#')[0];
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return;
+    var box = document.createElement('p');
+    box.className = 'cite-copy';
+    box.innerHTML = '<button type="button">Copy citation</button><span role="status"></span>';
+    box.firstChild.addEventListener('click', function () {
+      navigator.clipboard.writeText(text.textContent.trim()).then(function () { box.lastChild.textContent = 'Copied'; },
+        function () { box.lastChild.textContent = 'Could not copy; select the text above'; });
+    });
+    text.after(box);
+  }
   function ready() {
     focusableWraps();
     citations();
+    citePage();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
   else ready();

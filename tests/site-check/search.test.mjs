@@ -1,0 +1,186 @@
+// Browser tests of /search/ (README: Search), on one built site, with Node's test runner:
+//
+//   SITE_DIR=target/site-check/site node --test tests/site-check/search.test.mjs
+//
+// The words searched for are taken from the built site itself, so the tests run on any site
+// that has /search/ (a site built with `search = false` skips them all):
+//   index     through Pagefind's own API (pagefind/pagefind.js): a word of a source line finds
+//             a record linking to `sources/ID/index.html#LN` of a line that holds it; a word
+//             of the home page's first cited sentence finds its claim (`index.html#r-N`); a word
+//             of the home page's title finds the page
+//   ui        /search/?q=WORD at 390 and 1280 px: the UI lists the line's record, its link goes
+//             to the line's anchor, and following it puts that line in view as :target
+//   requests  nothing is requested outside the site while searching
+//   axe       axe-core (WCAG 2.1 A/AA) on /search/ with results shown, light and dark
+//   no-js     with JavaScript off the form and its explanation are shown, with links to
+//             /claims/ and /sources/
+// Findings go to FINDINGS_FILE as in behaviour.test.mjs ("LABEL/search: check: detail").
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const SITE = process.env.SITE_DIR;
+if (!SITE || !fs.statSync(SITE, { throwIfNoEntry: false })?.isDirectory()) {
+  console.error('search.test.mjs: set SITE_DIR to a built site folder');
+  process.exit(2);
+}
+const ROOT = path.resolve(SITE);
+const LABEL = process.env.SITE_LABEL || path.basename(ROOT);
+const HAS_SEARCH = fs.existsSync(path.join(ROOT, 'search/index.html'));
+const skip = HAS_SEARCH ? false : 'the site has no /search/ (search = false)';
+
+const findings = [];
+function finding(check, detail) {
+  findings.push(`${LABEL}/search/index.html: ${check}: ${String(detail).replace(/\s+/g, ' ').trim()}`);
+}
+
+let browser, srv;
+before(async () => {
+  if (!HAS_SEARCH) return;
+  srv = await serve(ROOT);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+  if (process.env.FINDINGS_FILE && findings.length) {
+    fs.appendFileSync(process.env.FINDINGS_FILE, findings.map((l) => l + '\n').join(''));
+  }
+});
+
+// Every request the context makes; any outside the site is refused and remembered.
+async function newContext(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  ctx.__outside = [];
+  await ctx.route((u) => !u.href.startsWith(srv.base), (r) => {
+    if (!/^(data|blob|about):/.test(r.request().url())) ctx.__outside.push(r.request().url());
+    return r.abort('blockedbyclient');
+  });
+  return ctx;
+}
+
+// Words of at least 5 letters, each once.
+const words = (text) => [...new Set((text.match(/\p{L}{5,}/gu) || []))];
+
+// A probe of the built site: a source line's word and the anchors of every line holding it,
+// a word of the home page's first cited sentence, a word of the home page's title.
+async function probe(page) {
+  return page.evaluate(async () => {
+    const home = new DOMParser().parseFromString(await (await fetch('../index.html')).text(), 'text/html');
+    const sources = new DOMParser().parseFromString(await (await fetch('../sources/index.html')).text(), 'text/html');
+    const link = [...sources.querySelectorAll('main a[href]')].map((a) => a.getAttribute('href'))
+      .find((h) => /^[^/]+\/index\.html$/.test(h));
+    const srcUrl = new URL('../sources/' + link, location.href);
+    const src = new DOMParser().parseFromString(await (await fetch(srcUrl)).text(), 'text/html');
+    const lines = [...src.querySelectorAll('li.line[id^="L"]')].map((li) => ({
+      id: li.id, text: (li.querySelector('.lt') || li).textContent,
+    }));
+    const marker = home.querySelector('main sup.note-ref');
+    const para = marker ? marker.closest('p, li, td, h2, h3') : null;
+    return {
+      srcPath: srcUrl.pathname, lines,
+      // The words before the first marker: its claim's text.
+      claim: para ? (() => { const r = home.createRange(); r.setStart(para, 0); r.setEndBefore(marker); return r.toString(); })() : '',
+      title: (home.querySelector('h1') || {}).textContent || '',
+    };
+  });
+}
+
+test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async (t) => {
+  const ctx = await newContext();
+  try {
+    const page = await ctx.newPage();
+    await page.goto(srv.base + 'search/index.html', { waitUntil: 'load' });
+    const p = await probe(page);
+    const root = new URL(srv.base).pathname;
+    // A word of a line that few other lines hold: the rarest among the first lines' words.
+    const count = (w) => p.lines.filter((l) => l.text.includes(w)).length;
+    const lineWord = words(p.lines.map((l) => l.text).join(' ')).sort((a, b) => count(a) - count(b))[0];
+    assert.ok(lineWord, 'the first source has a word of five letters or more');
+    const lineUrls = p.lines.filter((l) => l.text.includes(lineWord)).map((l) => `${p.srcPath}#${l.id}`);
+
+    const api = async (term) => page.evaluate(async ({ term, root }) => {
+      const pf = await import(root + 'pagefind/pagefind.js');
+      await pf.options({ baseUrl: root });
+      const r = await pf.search(term);
+      return Promise.all(r.results.map(async (x) => (await x.data()).url));
+    }, { term, root });
+
+    await t.test('index: a source line, a claim and a page are found by their words', async () => {
+      const found = await api(lineWord);
+      assert.ok(found.some((u) => lineUrls.includes(u)), `"${lineWord}": ${found.slice(0, 8).join(' ')} (expected one of ${lineUrls.join(' ')})`);
+      const claimWord = words(p.claim).sort((a, b) => b.length - a.length)[0];
+      assert.ok(claimWord, 'the home page has a cited sentence');
+      const claims = await api(claimWord);
+      assert.ok(claims.some((u) => /^\/(index\.html)?#r-\d+$/.test(u.replace(root, '/'))), `"${claimWord}": ${claims.join(' ')}`);
+      const titleWord = words(p.title)[0] || p.title.trim().split(/\s+/)[0];
+      const pages = await api(titleWord);
+      assert.ok(pages.some((u) => u.replace(root, '/') === '/index.html'), `"${titleWord}": ${pages.join(' ')}`);
+    });
+
+    for (const width of [390, 1280]) {
+      await t.test(`ui @${width}px: the result links to the line, and the link lands on it`, async () => {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(srv.base + 'search/index.html?q=' + encodeURIComponent(lineWord), { waitUntil: 'load' });
+        await page.waitForSelector('.pagefind-ui__result-link', { timeout: 20000 });
+        const hrefs = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => new URL(a.href).pathname + new URL(a.href).hash));
+        const hit = hrefs.find((h) => lineUrls.includes(h));
+        assert.ok(hit, `results ${hrefs.join(' ')}; expected one of ${lineUrls.join(' ')}`);
+        assert.equal(await page.isVisible('#search-form'), false, 'the no-JS form is hidden once search runs');
+        await page.click(`.pagefind-ui__result-link[href$="${hit.split('#')[1] ? '#' + hit.split('#')[1] : ''}"]`);
+        await page.waitForLoadState('load');
+        const target = await page.evaluate(() => {
+          const el = document.querySelector(':target');
+          if (!el) return { ok: false, why: 'no :target' };
+          const r = el.getBoundingClientRect();
+          return { ok: r.bottom > 0 && r.top < innerHeight, id: el.id, why: `top ${Math.round(r.top)}` };
+        });
+        assert.ok(target.ok, `${hit}: ${target.why}`);
+        assert.equal('#' + target.id, '#' + hit.split('#')[1]);
+      });
+    }
+
+    for (const scheme of ['light', 'dark']) {
+      await t.test(`axe ${scheme}: /search/ with results`, async () => {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(srv.base + 'search/index.html?q=' + encodeURIComponent(lineWord), { waitUntil: 'load' });
+        await page.waitForSelector('.pagefind-ui__result-link', { timeout: 20000 });
+        await page.addScriptTag({ content: AXE_SOURCE });
+        const res = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+        const bad = res.violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}: ${v.help}${v.id === 'color-contrast' ? ` (${n.any[0]?.message || ''})` : ''}`));
+        bad.forEach((b) => finding(`axe ${scheme}`, b));
+        assert.deepEqual(bad, []);
+      });
+    }
+
+    await t.test('requests: nothing outside the site', () => {
+      ctx.__outside.forEach((u) => finding('request outside the site', u));
+      assert.deepEqual(ctx.__outside, []);
+    });
+  } finally { await ctx.close(); }
+
+  await t.test('no-js: the form explains why, and links to claims and sources', async () => {
+    const off = await newContext({ javaScriptEnabled: false });
+    try {
+      const page = await off.newPage();
+      await page.goto(srv.base + 'search/index.html', { waitUntil: 'load' });
+      assert.equal(await page.isVisible('#search-form'), true);
+      const text = await page.textContent('#search-needs-js');
+      assert.match(text, /needs JavaScript/);
+      const links = await page.$$eval('#search-needs-js a', (as) => as.map((a) => a.getAttribute('href')));
+      assert.deepEqual(links, ['../claims/index.html', '../sources/index.html']);
+      assert.equal(await page.$eval('#search', (el) => el.children.length), 0);
+    } finally { await off.close(); }
+  });
+});
