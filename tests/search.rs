@@ -118,3 +118,28 @@ fn two_builds_write_the_same_index() {
         assert!(two[path] == *bytes, "{path} differs");
     }
 }
+
+#[test]
+fn serve_builds_the_index_on_its_first_request_never_on_a_rebuild() {
+    use explainer::editor::preview::Preview;
+    let site = minimal_site(&[]);
+    let mut preview = Preview::new(site.options(None, false));
+    preview.rebuild(&[]).unwrap();
+    let first = preview.current().unwrap();
+    assert!(first.file("search/index.html").unwrap().is_ok());
+    assert!(!first.search_index_built(), "a rebuild built the index");
+    let entry = first.file("pagefind/pagefind-entry.json").unwrap().unwrap();
+    assert!(first.search_index_built());
+    assert!(String::from_utf8_lossy(&entry).contains("page_count"));
+    // An unknown file under pagefind/ is not found, whether or not the index is built.
+    assert!(first.file("pagefind/nothing.js").is_none());
+
+    // An edit: a new build, whose index waits for its own first request.
+    let page = site.path("content/_index.md");
+    site.replace("content/_index.md", "The harbour", "The port");
+    preview.rebuild(&[page]).unwrap();
+    let second = preview.current().unwrap();
+    assert!(!second.search_index_built());
+    assert!(second.file("pagefind/pagefind-ui.js").unwrap().is_ok());
+    assert!(second.search_index_built());
+}

@@ -100,6 +100,11 @@ impl Generation {
         self.lock().get(path).map(|b| Ok(Arc::clone(b)))
     }
 
+    /// Has the search index been built (on a request of one of its files)?
+    pub fn search_index_built(&self) -> bool {
+        !self.search_paths().is_empty()
+    }
+
     /// The files of the search index built so far (none before a request).
     fn search_paths(&self) -> Vec<String> {
         self.lock()

@@ -80,8 +80,8 @@ async function probe(page) {
     const home = new DOMParser().parseFromString(await (await fetch('../index.html')).text(), 'text/html');
     const sources = new DOMParser().parseFromString(await (await fetch('../sources/index.html')).text(), 'text/html');
     const link = [...sources.querySelectorAll('main a[href]')].map((a) => a.getAttribute('href'))
-      .find((h) => /^[^/]+\/index\.html$/.test(h));
-    const srcUrl = new URL('../sources/' + link, location.href);
+      .find((h) => /sources\/[^/]+\/index\.html$/.test(h));
+    const srcUrl = new URL(link, new URL('../sources/index.html', location.href));
     const src = new DOMParser().parseFromString(await (await fetch(srcUrl)).text(), 'text/html');
     const lines = [...src.querySelectorAll('li.line[id^="L"]')].map((li) => ({
       id: li.id, text: (li.querySelector('.lt') || li).textContent,
@@ -104,11 +104,14 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
     await page.goto(srv.base + 'search/index.html', { waitUntil: 'load' });
     const p = await probe(page);
     const root = new URL(srv.base).pathname;
-    // A word of a line that few other lines hold: the rarest among the first lines' words.
+    // A word that few lines hold, a name (capitalised, not opening its line) where there is one.
     const count = (w) => p.lines.filter((l) => l.text.includes(w)).length;
-    const lineWord = words(p.lines.map((l) => l.text).join(' ')).sort((a, b) => count(a) - count(b))[0];
+    const name = (w) => (/^\p{Lu}/u.test(w) && p.lines.some((l) => l.text.trim().indexOf(w) > 0) ? 0 : 1);
+    const lineWord = words(p.lines.map((l) => l.text).join(' '))
+      .sort((a, b) => count(a) - count(b) || name(a) - name(b))[0];
     assert.ok(lineWord, 'the first source has a word of five letters or more');
     const lineUrls = p.lines.filter((l) => l.text.includes(lineWord)).map((l) => `${p.srcPath}#${l.id}`);
+    t.diagnostic(`line word "${lineWord}" (${lineUrls.join(' ')})`);
 
     const api = async (term) => page.evaluate(async ({ term, root }) => {
       const pf = await import(root + 'pagefind/pagefind.js');
@@ -122,6 +125,7 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
       assert.ok(found.some((u) => lineUrls.includes(u)), `"${lineWord}": ${found.slice(0, 8).join(' ')} (expected one of ${lineUrls.join(' ')})`);
       const claimWord = words(p.claim).sort((a, b) => b.length - a.length)[0];
       assert.ok(claimWord, 'the home page has a cited sentence');
+      t.diagnostic(`claim word "${claimWord}"`);
       const claims = await api(claimWord);
       assert.ok(claims.some((u) => /^\/(index\.html)?#r-\d+$/.test(u.replace(root, '/'))), `"${claimWord}": ${claims.join(' ')}`);
       const titleWord = words(p.title)[0] || p.title.trim().split(/\s+/)[0];
@@ -134,8 +138,16 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
         await page.setViewportSize({ width, height: 900 });
         await page.goto(srv.base + 'search/index.html?q=' + encodeURIComponent(lineWord), { waitUntil: 'load' });
         await page.waitForSelector('.pagefind-ui__result-link', { timeout: 20000 });
-        const hrefs = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => new URL(a.href).pathname + new URL(a.href).hash));
-        const hit = hrefs.find((h) => lineUrls.includes(h));
+        // The UI shows five results at a time: "Load more" until the line's is among them.
+        let hrefs = [], hit;
+        for (let i = 0; i < 40 && !hit; i++) {
+          hrefs = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => new URL(a.href).pathname + new URL(a.href).hash));
+          hit = hrefs.find((h) => lineUrls.includes(h));
+          if (hit || !(await page.isVisible('.pagefind-ui__button'))) break;
+          const before = hrefs.length;
+          await page.click('.pagefind-ui__button');
+          await page.waitForFunction((n) => document.querySelectorAll('.pagefind-ui__result-link').length > n, before, { timeout: 10000 });
+        }
         assert.ok(hit, `results ${hrefs.join(' ')}; expected one of ${lineUrls.join(' ')}`);
         assert.equal(await page.isVisible('#search-form'), false, 'the no-JS form is hidden once search runs');
         await page.click(`.pagefind-ui__result-link[href$="${hit.split('#')[1] ? '#' + hit.split('#')[1] : ''}"]`);
