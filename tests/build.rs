@@ -126,6 +126,7 @@ fn pages_are_written_at_their_spec_urls() {
         "claims/index.html",
         "delegations/index.html",
         "annotations.jsonld",
+        "search/index.html",
     ] {
         assert!(
             files.contains_key(expected),
@@ -133,7 +134,11 @@ fn pages_are_written_at_their_spec_urls() {
             files.keys().collect::<Vec<_>>()
         );
     }
-    assert_eq!(html_files(basic()).len(), 11, "10 pages and 404.html");
+    assert_eq!(
+        html_files(basic()).len(),
+        12,
+        "10 pages, /search/ and 404.html"
+    );
     for absent in [
         "about/index.html",
         "draft/index.html",
@@ -911,7 +916,7 @@ fn odd_source_file_names_get_working_links() {
         locs.iter().all(|l| !l.contains(' ') && !l.contains('#')),
         "URLs are percent-encoded: {locs:?}"
     );
-    assert_eq!(locs.len(), 5, "{locs:?}");
+    assert_eq!(locs.len(), 6, "{locs:?} (/search/ included)");
 }
 
 #[test]

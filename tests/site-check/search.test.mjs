@@ -150,6 +150,8 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
         }
         assert.ok(hit, `results ${hrefs.join(' ')}; expected one of ${lineUrls.join(' ')}`);
         assert.equal(await page.isVisible('#search-form'), false, 'the no-JS form is hidden once search runs');
+        // Results are text: markup in a source line or title stays text (no element of it).
+        assert.deepEqual(await page.$$eval('#search img, #search script, #search b', (els) => els.map((e) => e.outerHTML)), []);
         await page.click(`.pagefind-ui__result-link[href$="${hit.split('#')[1] ? '#' + hit.split('#')[1] : ''}"]`);
         await page.waitForLoadState('load');
         const target = await page.evaluate(() => {
@@ -173,6 +175,19 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
         const bad = res.violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}: ${v.help}${v.id === 'color-contrast' ? ` (${n.any[0]?.message || ''})` : ''}`));
         bad.forEach((b) => finding(`axe ${scheme}`, b));
         assert.deepEqual(bad, []);
+      });
+    }
+
+    const markup = p.lines.find((l) => /<[a-z]/i.test(l.text));
+    if (markup) {
+      await t.test('markup in a source line is shown as text in the results', async () => {
+        const word = words(markup.text).sort((a, b) => count(a) - count(b))[0];
+        await page.goto(srv.base + 'search/index.html?q=' + encodeURIComponent(word), { waitUntil: 'load' });
+        await page.waitForSelector('.pagefind-ui__result-link', { timeout: 20000 });
+        await page.waitForTimeout(300);
+        const excerpts = await page.$$eval('.pagefind-ui__result-excerpt', (els) => els.map((e) => e.textContent).join(' | '));
+        assert.match(excerpts, /</, `"${word}": ${excerpts}`);
+        assert.deepEqual(await page.$$eval('#search img, #search script, #search b', (els) => els.map((e) => e.outerHTML)), []);
       });
     }
 
