@@ -696,8 +696,8 @@ fn with_base_url_the_sitemap_lists_every_page() {
         .collect();
     assert_eq!(
         pages.len(),
-        10,
-        "home, /x/, /x/b/, /method/, sources index and 3 sources, claims, delegations"
+        11,
+        "home, /x/, /x/b/, /method/, sources index and 3 sources, claims, delegations, search"
     );
     assert_eq!(
         locs, pages,

@@ -744,6 +744,7 @@ pub fn content_pages(out: &Path) -> Vec<String> {
                 && !p.starts_with("sources/")
                 && !p.starts_with("claims/")
                 && !p.starts_with("delegations/")
+                && !p.starts_with("search/")
         })
         .collect()
 }
