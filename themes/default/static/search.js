@@ -12,8 +12,8 @@
     bundlePath: root + "pagefind/",
     baseUrl: root,
     showImages: false,
-    showSubResults: true,
-    autofocus: true
+    // No autofocus: a keyboard or screen-reader user starts at the top, skip link first.
+    showSubResults: true
   });
   form.hidden = true;
   var q = new URLSearchParams(location.search).get("q");
