@@ -1,6 +1,6 @@
 //! `/search/` (README: Search): the page and its index are built by default and not at all
-//! with `search = false`; the index counts one record per page, claim and non-blank source
-//! line; the page works without JavaScript as far as it can (it says why it cannot search,
+//! with `search = false`; the index counts one record per page and per source (claims and
+//! source lines are anchors in them, each a sub-result that links to its note or line); the page works without JavaScript as far as it can (it says why it cannot search,
 //! and links to /claims/ and /sources/); search's script and styles load on /search/ only.
 //! That results link to the claim or line is checked in Chromium (site-check/search.test.mjs).
 
@@ -16,7 +16,7 @@ fn built(site: &Site) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 #[test]
-fn the_index_has_a_record_per_page_claim_and_source_line() {
+fn the_index_has_a_record_per_page_and_per_source() {
     let site = minimal_site(&[(
         "content/b.md",
         "+++\ntitle = \"B\"\n+++\n\nIt opens [@alpha:2]. It closes [@alpha:4].\n",
@@ -24,8 +24,8 @@ fn the_index_has_a_record_per_page_claim_and_source_line() {
     let (_dir, out) = built(&site);
     let entry = std::fs::read_to_string(out.join("pagefind/pagefind-entry.json")).unwrap();
     let entry: serde_json::Value = serde_json::from_str(&entry).unwrap();
-    // 2 pages + 3 claims + 3 non-blank lines of the source (its line 3 is blank).
-    assert_eq!(entry["languages"]["en"]["page_count"], 8, "{entry}");
+    // 2 pages + 1 source.
+    assert_eq!(entry["languages"]["en"]["page_count"], 3, "{entry}");
     for file in [
         "pagefind-ui.js",
         "pagefind-ui.css",

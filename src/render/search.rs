@@ -1,16 +1,18 @@
 //! `/search/` and its index (README: Search): the page, and the files of a
 //! Pagefind index over the content pages, every claim and every non-blank
-//! source line, made with the `pagefind` crate's library API. A claim is a
-//! record that links to its note marker on its page (`a/index.html#r-3`), a
-//! source line one that links to the line on its provenance page
-//! (`sources/ID/index.html#L3`), so that searching a name finds the line that
-//! prints it. Pagefind's own script, styles and WebAssembly come from the
-//! crate; `static/search.js` starts its UI on `/search/` only.
+//! source line, made with the `pagefind` crate's library API. A content page
+//! is one record and each of its claims an anchor in it (a sub-result that
+//! links to the note marker, `a/index.html#r-3`); a source is one record and
+//! each of its lines an anchor (a sub-result that links to the line on its
+//! provenance page, `sources/ID/index.html#L3`), so that searching a name
+//! finds the line that prints it. Pagefind's own script, styles and
+//! WebAssembly come from the crate; `static/search.js` starts its UI on
+//! `/search/` only.
 //!
 //! The index is one job of the plan, separate from the page: a build runs it
 //! with every other job, `serve` only when `/pagefind/…` is first asked for.
 
-use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -50,29 +52,60 @@ pub(crate) fn page(
     Ok(vec![("search/index.html".into(), html.into_bytes())])
 }
 
-/// A page's body as the index reads it: its title and Markdown, without the
-/// chrome, the notes or the shortcodes' tables (their claims are records).
+/// A page as the index reads it: its title and body, without the chrome,
+/// the notes or the shortcodes' tables, then its claims, each anchored at its
+/// note marker's id (`r-3`) with a title ("Note 3"): Pagefind gives each
+/// anchor a sub-result that links to `index.html#r-3`.
 fn page_html(site: &Site, i: usize) -> String {
     let p = &site.pages[i].page;
     let mut html = String::with_capacity(4096);
-    html.push_str("<html lang=\"");
-    crate::escape::escape_into(&mut html, &site.config.language);
-    html.push_str("\"><head><title>");
-    crate::escape::escape_into(&mut html, &p.front.title);
-    html.push_str("</title></head><body><h1>");
-    crate::escape::escape_into(&mut html, &p.front.title);
-    html.push_str("</h1>");
+    open_doc(&mut html, &site.config.language, &p.front.title);
     for segment in &p.body.html.segments {
         if let Segment::Html(h) = segment {
             html.push_str(h);
         }
     }
+    for c in site.claims.iter().filter(|c| c.page == i) {
+        let _ = write!(
+            html,
+            "<p id=\"r-{n}\" data-pagefind-title=\"Note {n}\">",
+            n = c.note
+        );
+        crate::escape::escape_into(&mut html, &c.text);
+        html.push_str("</p>");
+    }
     html.push_str("</body></html>");
     html
 }
 
-fn meta(title: String) -> Option<BTreeMap<String, String>> {
-    Some(BTreeMap::from([("title".to_string(), title)]))
+/// A source as the index reads it: one record, each non-blank line an anchor
+/// with the line's id and a title ("Line 12"), so that a search for a name
+/// in a line gives a sub-result that links to `sources/ID/index.html#L12`.
+/// One record per source, not one per line: Pagefind writes a fragment file
+/// per record and compares each new record's URL with every earlier one.
+fn source_html(site: &Site, s: &crate::load::source::Source) -> String {
+    let mut html = String::with_capacity(s.text.len() * 2);
+    open_doc(&mut html, &site.config.language, &short_name(s));
+    for n in 1..=s.lines.len() {
+        if s.is_blank(n) {
+            continue;
+        }
+        let _ = write!(html, "<p id=\"L{n}\" data-pagefind-title=\"Line {n}\">");
+        crate::escape::escape_into(&mut html, s.line(n).trim());
+        html.push_str("</p>");
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+fn open_doc(html: &mut String, language: &str, title: &str) {
+    html.push_str("<html lang=\"");
+    crate::escape::escape_into(html, language);
+    html.push_str("\"><head><title>");
+    crate::escape::escape_into(html, title);
+    html.push_str("</title></head><body><h1>");
+    crate::escape::escape_into(html, title);
+    html.push_str("</h1>");
 }
 
 /// Every file of the index, under `pagefind/`. Pagefind's parts this site
@@ -92,39 +125,11 @@ pub(crate) fn index(site: &Site) -> anyhow::Result<Vec<Output>> {
                 .add_html_file(None, Some(url), page_html(site, i))
                 .await?;
         }
-        for c in &site.claims {
-            let p = &site.pages[c.page].page;
-            let url = format!("/{}index.html#r-{}", encode_path(&p.url), c.note);
-            let title = format!("Claim {} · {}", c.note, p.front.title);
-            index
-                .add_custom_record(
-                    url,
-                    c.text.to_string(),
-                    language.clone(),
-                    meta(title),
-                    None,
-                    None,
-                )
-                .await?;
-        }
         for s in site.sources.iter() {
-            let name = short_name(s);
-            let page = format!("/{}index.html", source_url(&s.id));
-            for n in 1..=s.lines.len() {
-                if s.is_blank(n) {
-                    continue;
-                }
-                index
-                    .add_custom_record(
-                        format!("{page}#L{n}"),
-                        s.line(n).trim().to_string(),
-                        language.clone(),
-                        meta(format!("{name}, line {n}")),
-                        None,
-                        None,
-                    )
-                    .await?;
-            }
+            let url = format!("/{}index.html", source_url(&s.id));
+            index
+                .add_html_file(None, Some(url), source_html(site, s))
+                .await?;
         }
         index.get_files().await
     })?;
