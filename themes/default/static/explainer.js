@@ -119,13 +119,24 @@
         var m = document.getElementById('r-' + li.dataset.n);
         return m ? m.getBoundingClientRect().top - origin : 0;
       });
-      var heights = items.map(function (li) { return li.offsetHeight; });
-      var bottom = -Infinity;
-      items.forEach(function (li, i) {
-        var top = Math.max(tops[i], bottom + 8);
-        li.style.top = top + 'px';
-        bottom = top + heights[i];
-      });
+      // Stack the notes; where claims are so close that a note would stand far below its
+      // marker, its quotes show one line instead of two, and the stack is measured again.
+      var bottom;
+      function stack(place) {
+        var heights = items.map(function (li) { return li.offsetHeight; });
+        var far = [];
+        bottom = -Infinity;
+        items.forEach(function (li, i) {
+          var top = Math.max(tops[i], bottom + 8);
+          if (place) li.style.top = top + 'px';
+          if (top - tops[i] > 240) far.push(li);
+          bottom = top + heights[i];
+        });
+        return far;
+      }
+      items.forEach(function (li) { li.classList.remove('note-tight'); });
+      stack(false).forEach(function (li) { li.classList.add('note-tight'); });
+      stack(true);
       page.style.minHeight = Math.max(0, bottom + section.offsetTop) + 'px';
     }
     // In the margin a citation shows its outlet, line link and the first lines of the quote;
