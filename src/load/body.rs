@@ -73,7 +73,7 @@ pub fn ref_id(note: usize, k: usize) -> String {
 }
 
 fn marker(note: usize, k: usize) -> String {
-    format!("<sup class=\"note-ref\" id=\"{}\"><a href=\"#n-{note}\" aria-label=\"Note {note}\">{note}</a></sup>", ref_id(note, k))
+    format!("<sup class=\"note-ref\" id=\"{}\"><a href=\"#n-{note}\" role=\"doc-noteref\" aria-label=\"Note {note}\">{note}</a></sup>", ref_id(note, k))
 }
 
 /// HTML void elements: never closed, never nest.

@@ -108,8 +108,10 @@ fn shortened(lines: String, matched: Option<&str>) -> String {
     out
 }
 
-/// The view of one verified reference, as seen from a page at `root`.
-pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
+/// The view of one verified reference, as seen from a page at `root`;
+/// `first`: the page cites this source here for the first time, so the note
+/// names its title too.
+pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str, first: bool) -> CiteView {
     let s = &site.sources[r.source];
     let line_text = shortened(
         (r.first..=r.last)
@@ -129,7 +131,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str) -> CiteView {
         ),
     };
     CiteView {
-        source_html: cite_source_html(s),
+        source_html: cite_source_html(s, first),
         href: format!("{root}{}index.html#L{}", source_url(&s.id), r.first),
         lines: lines_label(r.first, r.last),
         quoted,
@@ -173,7 +175,9 @@ fn body(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> Result<String, Diagnostic> 
 /// costs more than the whole page otherwise.
 fn notes_html(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> String {
     let html = &rp.page.body.html;
-    let mut out = Markup::with_capacity(html.notes.len() * 1200);
+    let mut out = Markup::with_capacity(html.notes.len() * 1000);
+    // The sources already cited by an earlier note: their titles are not repeated.
+    let mut titled = std::collections::HashSet::new();
     for note in &html.notes {
         let n = note.number;
         let editorial = match &note.kind {
@@ -191,12 +195,13 @@ fn notes_html(ctx: &Ctx, rp: &ResolvedPage, root: &str) -> String {
         out.raw("\">\n").raw(editorial.unwrap_or("")).raw("\n");
         if let NoteKind::Cite(g) = note.kind {
             for r in rp.group_refs[g].iter() {
-                cite_html(&mut out, &cite_view(ctx.site, r, root));
+                let first = titled.insert(r.source);
+                cite_html(&mut out, &cite_view(ctx.site, r, root, first));
             }
         }
         out.raw("\n<span class=\"note-backs\">");
         for k in 1..=note.refs {
-            out.raw("<a class=\"note-back\" href=\"#")
+            out.raw("<a class=\"note-back\" role=\"doc-backlink\" href=\"#")
                 .text(&ref_id(n, k))
                 .raw("\" aria-label=\"Back to reference ")
                 .num(n);
@@ -219,13 +224,13 @@ fn cite_html(out: &mut Markup, c: &CiteView) {
         .text(&c.href)
         .raw("\">")
         .text(&c.lines)
-        .raw("</a>\n<details class=\"cite-quote\">\n<summary>");
+        .raw("</a>\n<details class=\"cite-quote\">\n<summary dir=\"auto\">");
     if c.quoted {
         out.raw("“").text(&c.summary).raw("”");
     } else {
         out.text(&c.summary);
     }
-    out.raw("</summary>\n<blockquote class=\"cite-text\">")
+    out.raw("</summary>\n<blockquote class=\"cite-text\" dir=\"auto\">")
         .text(&c.line_text)
         .raw("</blockquote>\n</details>\n");
     match c.quoting {

@@ -154,13 +154,14 @@ pub(crate) fn title_text(s: &Source) -> String {
     }
 }
 
-/// A note's naming of a source: its name, then its title or opening words.
-pub(crate) fn cite_source_html(s: &Source) -> String {
+/// A note's naming of a source: its name, then, where the page first cites
+/// it (`with_title`), its title or opening words (SPEC 3.3).
+pub(crate) fn cite_source_html(s: &Source, with_title: bool) -> String {
     let mut out = Markup::with_capacity(160);
     out.raw("<span class=\"cite-source\">")
         .text(&short_name(s))
         .raw("</span>");
-    if !s.title().is_empty() {
+    if with_title && !s.title().is_empty() {
         out.raw(" <span class=\"cite-title");
         if s.title_is_opening_words() {
             out.raw(" opening-words");

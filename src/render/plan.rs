@@ -195,6 +195,10 @@ impl Plan {
                 .map(|(path, bytes)| {
                     let bytes = if path.ends_with(".html") {
                         minify::minify_html(&bytes)
+                    } else if path.starts_with("static/") && path.ends_with(".css") {
+                        minify::minify_css(bytes)
+                    } else if path.starts_with("static/") && path.ends_with(".js") {
+                        minify::minify_js(bytes)
                     } else {
                         bytes
                     };

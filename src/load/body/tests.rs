@@ -85,7 +85,7 @@ fn bug_17_tag_depth_counts_open_elements() {
 fn markers_link_to_notes() {
     assert_eq!(
         marker(3, 1),
-        "<sup class=\"note-ref\" id=\"r-3\"><a href=\"#n-3\" aria-label=\"Note 3\">3</a></sup>"
+        "<sup class=\"note-ref\" id=\"r-3\"><a href=\"#n-3\" role=\"doc-noteref\" aria-label=\"Note 3\">3</a></sup>"
     );
     assert!(marker(4, 2).contains("id=\"r-4-2\""));
 }

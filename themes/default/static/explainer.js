@@ -98,10 +98,153 @@
     });
     text.after(box);
   }
+  // Notes where the reader is. Wide screens: each note of the list stands in the margin beside
+  // its first marker, pushed down below the previous one when claims are close (measured after
+  // layout, and again on resize, font load and an opened quote). Narrow screens: a tap on a
+  // marker opens a copy of its note under the paragraph; a second tap, Escape or the close
+  // button shuts it and focus returns to the marker. The list at the end stays the notes'
+  // one home: without JavaScript, in print and for Ctrl+F.
+  function notes() {
+    var section = document.querySelector('.has-script .notes');
+    var list = section && section.querySelector('.notes-list');
+    var page = section && section.closest('.page');
+    if (!list || !page) return;
+    var wide = window.matchMedia('(min-width: 75em)');
+    var items = [].slice.call(list.children);
+    items.forEach(function (li) { li.dataset.n = li.id.slice(2); });
+    var markers = [].slice.call(document.querySelectorAll('sup.note-ref > a[href^="#n-"]'));
+    var open = null;
+    var queued = false;
+    function layout() {
+      queued = false;
+      var on = wide.matches && getComputedStyle(section).position === 'absolute';
+      if (on && open) close(false);
+      section.classList.toggle('sidenotes', on);
+      // A marker opens and shuts its note only where notes are not already beside it.
+      markers.forEach(function (a) {
+        if (on) a.removeAttribute('aria-expanded');
+        else if (!a.hasAttribute('aria-expanded')) a.setAttribute('aria-expanded', 'false');
+      });
+      compact(on);
+      if (!on) {
+        items.forEach(function (li) { li.style.top = ''; });
+        page.style.minHeight = '';
+        return;
+      }
+      var origin = section.getBoundingClientRect().top;
+      var tops = items.map(function (li) {
+        var m = document.getElementById('r-' + li.dataset.n);
+        return m ? m.getBoundingClientRect().top - origin : 0;
+      });
+      // Stack the notes; where claims are so close that a note would stand far below its
+      // marker, its quotes show one line instead of two, and the stack is measured again.
+      var bottom;
+      function stack(place) {
+        var heights = items.map(function (li) { return li.offsetHeight; });
+        var far = [];
+        bottom = -Infinity;
+        items.forEach(function (li, i) {
+          var top = Math.max(tops[i], bottom + 8);
+          if (place) li.style.top = top + 'px';
+          if (top - tops[i] > 240) far.push(li);
+          bottom = top + heights[i];
+        });
+        return far;
+      }
+      items.forEach(function (li) { li.classList.remove('note-tight'); });
+      stack(false).forEach(function (li) { li.classList.add('note-tight'); });
+      stack(true);
+      page.style.minHeight = Math.max(0, bottom + section.offsetTop) + 'px';
+    }
+    // In the margin a citation shows its outlet, line link and the first lines of the quote;
+    // who is speaking and the links out go inside the quote's <details>, with the whole line
+    // (one tap away, and found by the browser's find in page). Back in the list, they return.
+    var compacted = false;
+    function compact(on) {
+      if (on === compacted) return;
+      compacted = on;
+      list.querySelectorAll('div.cite > details.cite-quote').forEach(function (d) {
+        if (on) {
+          var more = document.createElement('div');
+          more.className = 'cite-more';
+          while (d.nextSibling) more.appendChild(d.nextSibling);
+          d.appendChild(more);
+        } else {
+          var m = d.querySelector('.cite-more');
+          if (m) { while (m.firstChild) d.parentNode.appendChild(m.firstChild); m.remove(); }
+        }
+      });
+    }
+    function queue() {
+      if (!queued) { queued = true; requestAnimationFrame(layout); }
+    }
+    function close(focus) {
+      var o = open;
+      open = null;
+      o.box.remove();
+      o.marker.setAttribute('aria-expanded', 'false');
+      o.marker.removeAttribute('aria-controls');
+      if (focus) o.marker.focus();
+    }
+    function show(marker) {
+      var n = marker.getAttribute('href').slice(3);
+      var note = document.getElementById('n-' + n);
+      if (!note) return;
+      var box = document.createElement('aside');
+      box.className = 'note-pop';
+      box.id = 'pop-' + marker.parentNode.id;
+      box.setAttribute('role', 'doc-footnote');
+      box.setAttribute('aria-label', 'Note ' + n);
+      box.tabIndex = -1;
+      var num = document.createElement('span');
+      num.className = 'note-pop-n';
+      num.textContent = n + '.';
+      box.appendChild(num);
+      [].forEach.call(note.childNodes, function (c) {
+        if (!(c.nodeType === 1 && c.classList.contains('note-backs'))) box.appendChild(c.cloneNode(true));
+      });
+      var shut = document.createElement('button');
+      shut.type = 'button';
+      shut.className = 'note-pop-close';
+      shut.setAttribute('aria-label', 'Close note ' + n);
+      shut.textContent = '\u00d7';
+      shut.addEventListener('click', function () { close(true); });
+      box.appendChild(shut);
+      var block = marker.closest('p, li, td, th, dd, dt, figcaption, h1, h2, h3, h4, h5, h6');
+      if (!block || /^(LI|TD|TH|DD|DT)$/.test(block.tagName)) (block || marker.parentNode.parentNode).appendChild(box);
+      else block.after(box);
+      marker.setAttribute('aria-expanded', 'true');
+      marker.setAttribute('aria-controls', box.id);
+      open = { box: box, marker: marker };
+      box.focus();
+    }
+    markers.forEach(function (a) {
+      a.addEventListener('click', function (e) {
+        if (section.classList.contains('sidenotes')) return;
+        e.preventDefault();
+        var same = open && open.marker === a;
+        if (open) close(false);
+        if (same) a.focus();
+        else show(a);
+      });
+    });
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && open) { e.preventDefault(); close(true); }
+    });
+    list.addEventListener('toggle', queue, true);
+    wide.addEventListener('change', queue);
+    if (window.ResizeObserver) new ResizeObserver(queue).observe(page);
+    else window.addEventListener('resize', queue);
+    if (document.fonts) document.fonts.ready.then(queue);
+    layout();
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && list.contains(target)) target.scrollIntoView();
+  }
   function ready() {
     focusableWraps();
     citations();
     citePage();
+    notes();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
   else ready();
