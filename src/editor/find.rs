@@ -8,9 +8,10 @@
 //! whose quote is cut from the source in its own characters. When nothing
 //! matches, the closest passages are shown word by word instead.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::load::source::{self, Manifest, Source};
@@ -46,70 +47,148 @@ const NEAR: usize = 5;
 
 /// Finds `words` in the sources of the site at `root` (only the source
 /// cited as `key` when given).
+///
+/// The sources are read in parallel, one file at a time, and each is
+/// dropped once searched unless it holds the words: the memory touched stays
+/// that of a few files (holding 5,000 sources at once, most of the cost was
+/// the kernel zeroing the fresh memory they filled). Their ids come from the
+/// manifest, parsed while the files are searched.
 pub fn run(root: &Path, words: &str, key: Option<&str>) -> Result<Found> {
     let normalized = text::normalize_str(words);
     let parts = text::quote_parts(&normalized);
     if parts.is_empty() {
         bail!("give the words to find, e.g. explainer find \"will supervise the mechanism\"");
     }
-    let mut sources = sources(root)?;
-    if let Some(key) = key {
-        sources.retain(|s| s.keys().contains(&key));
-        if sources.is_empty() {
-            let all = self::sources(root)?;
-            let keys: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
-            let mean = text::did_you_mean(key, keys.iter().copied())
-                .map(|k| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
-            bail!("no source has the key `{key}`{mean}");
-        }
-    }
-    let hits: Vec<Hit> = sources
-        .par_iter()
-        .flat_map_iter(|s| in_source(s, &parts))
-        .collect();
-    if !hits.is_empty() {
-        return Ok(Found::Hits(hits));
-    }
-    Ok(Found::Near(near(&sources, &normalized)))
-}
-
-/// The site's sources with their manifest ids, read in parallel.
-fn sources(root: &Path) -> Result<Vec<Source>> {
     // site.toml is read so that `--root` must name a site; its problems are
     // the build's to report.
     crate::load::config(root, &mut Vec::new())?;
     let files = crate::load::files_with_ext(&root.join("sources"), "txt")?;
-    let mut sources: Vec<Source> = files
+    // Letters and digits stand in a source as the query has them (see
+    // `anchor`): most sources lack one of the query's words, and are skipped
+    // on their bytes, before they are decoded or split into lines.
+    let mut words: Vec<&str> = parts
+        .iter()
+        .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Longest first: the rarest, most often.
+    words.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.dedup();
+    let finders: Vec<_> = words.iter().map(memchr::memmem::Finder::new).collect();
+    let (named, holding) = rayon::join(
+        || named(root, &files),
+        || {
+            each_source(&files, |_, bytes| {
+                if !finders.iter().all(|f| f.find(bytes).is_some()) {
+                    return None;
+                }
+                let s = Source::for_lookup("", bytes.to_vec());
+                (!in_source(&s, &parts).is_empty()).then_some(s)
+            })
+        },
+    );
+    let wanted = |i: usize| key.is_none_or(|key| named[i].keys().contains(&key));
+    if let Some(key) = key.filter(|_| !(0..named.len()).any(wanted)) {
+        let keys: Vec<&str> = named.iter().map(|s| s.id.as_str()).collect();
+        let mean = text::did_you_mean(key, keys.iter().copied())
+            .map(|k| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        bail!("no source has the key `{key}`{mean}");
+    }
+    let mut hits = Vec::new();
+    for (i, mut s) in holding? {
+        if wanted(i) {
+            s.id.clone_from(&named[i].id);
+            s.path.clone_from(&named[i].path);
+            hits.extend(in_source(&s, &parts));
+        }
+    }
+    if !hits.is_empty() {
+        return Ok(Found::Hits(hits));
+    }
+    // No match: each source's best lines, read one source at a time again,
+    // then the sources of the best few read once more for their passages.
+    let words = near_words(&normalized);
+    let ranked = each_source(&files, |i, bytes| {
+        wanted(i).then(|| best_lines(&Source::for_lookup("", bytes.to_vec()), i, &words))
+    })?;
+    let top = top_lines(ranked.into_iter().flat_map(|(_, lines)| lines).collect());
+    let mut sources = std::collections::BTreeMap::new();
+    for &(_, i, _) in &top {
+        if let std::collections::btree_map::Entry::Vacant(e) = sources.entry(i) {
+            let (path, rel) = &files[i];
+            let mut s = Source::for_lookup(rel, read(path)?);
+            s.id.clone_from(&named[i].id);
+            e.insert(s);
+        }
+    }
+    Ok(Found::Near(closest(&top, |i| &sources[&i], &normalized)))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Reads each source (in parallel, into a buffer each worker reuses, so that
+/// reading thousands of files touches little fresh memory) and hands its
+/// bytes to `f` with its index in `files`, keeping what `f` returns.
+fn each_source<T: Send>(
+    files: &[(PathBuf, String)],
+    f: impl Fn(usize, &[u8]) -> Option<T> + Sync,
+) -> Result<Vec<(usize, T)>> {
+    files
         .par_iter()
-        .map(|(path, rel)| {
-            let bytes = std::fs::read(path)?;
-            Ok(Source::from_bytes(rel, &bytes).unwrap_or_else(|_| {
-                let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                Source::from_bytes(rel, lossy.as_bytes()).expect("lossy text is UTF-8")
-            }))
+        .enumerate()
+        .map_init(Vec::new, |buf, (i, (path, _))| {
+            let len =
+                read_into(path, buf).with_context(|| format!("reading {}", path.display()))?;
+            Ok(f(i, &buf[..len]).map(|t| (i, t)))
         })
-        .collect::<Result<_>>()?;
-    let manifest_path = root.join(source::MANIFEST);
-    let manifest = match std::fs::read_to_string(&manifest_path) {
+        .filter_map(Result::transpose)
+        .collect()
+}
+
+/// Reads the file at `path` into `buf` (grown as needed, never shrunk) and
+/// returns its length: open, read, read, close, where `fs::read` also asks
+/// for the file's size first.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut file = std::fs::File::open(path)?;
+    if buf.len() < 64 << 10 {
+        buf.resize(64 << 10, 0);
+    }
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            buf.resize(2 * len, 0);
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The sources of `files` with the ids the manifest gives them, by the
+/// build's own rules (`apply_manifest`), without their text.
+fn named(root: &Path, files: &[(PathBuf, String)]) -> Vec<Source> {
+    let mut named: Vec<Source> = files
+        .iter()
+        .map(|(_, rel)| Source::for_lookup(rel, Vec::new()))
+        .collect();
+    let manifest = match std::fs::read_to_string(root.join(source::MANIFEST)) {
         Ok(text) => Manifest::parse(text).ok(),
         Err(_) => None,
     };
-    source::apply_manifest(&mut sources, manifest.as_ref(), &mut Vec::new());
-    Ok(sources)
+    source::apply_manifest(&mut named, manifest.as_ref(), &mut Vec::new());
+    named
 }
 
 /// Every line, and every pair of lines the words run across, of one source.
 fn in_source(s: &Source, parts: &[&str]) -> Vec<Hit> {
     let mut hits = Vec::new();
-    // Normalization leaves letters and digits as they are, so the longest
-    // run of them in the first part stands as written in any line (or pair
-    // of lines) that holds the words: sources and lines without it are
-    // skipped before anything is normalized.
-    let anchor = parts[0]
-        .split(|c: char| !c.is_alphanumeric())
-        .max_by_key(|w| w.len())
-        .unwrap_or_default();
+    let anchor = anchor(parts);
     if !s.text.contains(anchor) {
         return hits;
     }
@@ -143,6 +222,17 @@ fn in_source(s: &Source, parts: &[&str]) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Normalization leaves letters and digits as they are, so the longest run
+/// of them in the first part stands as written in any line (or pair of
+/// lines) that holds the words: sources and lines without it are skipped
+/// before anything is normalized.
+fn anchor<'a>(parts: &[&'a str]) -> &'a str {
+    parts[0]
+        .split(|c: char| !c.is_alphanumeric())
+        .max_by_key(|w| w.len())
+        .unwrap_or_default()
 }
 
 /// The raw text of lines `first..=last`, joined by single spaces.
@@ -206,30 +296,61 @@ fn citation(s: &Source, first: usize, last: usize, quote: &str) -> Hit {
 
 /// The passages closest to the query, word by word: lines ranked by how
 /// many of the query's words they hold, the best few compared in order.
+/// (`run` does the same without holding every source at once.)
+#[cfg(test)]
 fn near(sources: &[Source], query: &str) -> Vec<Near> {
-    let words: Vec<String> = text::quote_parts(query)
+    let words = near_words(query);
+    let ranked = sources
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, s)| best_lines(s, i, &words))
+        .collect();
+    closest(&top_lines(ranked), |i| &sources[i], query)
+}
+
+/// The query's words, lower-cased, for ranking lines.
+fn near_words(query: &str) -> Vec<String> {
+    text::quote_parts(query)
         .iter()
         .flat_map(|p| p.split(' '))
         .map(str::to_lowercase)
-        .collect();
-    let mut ranked: Vec<(usize, usize, usize)> = sources
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, s)| {
-            let words = &words;
-            (1..=s.lines.len()).filter_map(move |n| {
-                let line = s.normalized(n).to_lowercase();
-                let held = words.iter().filter(|w| line.contains(w.as_str())).count();
-                (held > 0).then_some((held, i, n))
-            })
+        .collect()
+}
+
+/// How many lines are compared with the query in order.
+const COMPARED: usize = NEAR * 4;
+
+/// `(words held, i, line)` of the lines of source `i` that hold most of
+/// `words`: as many as the query is compared with, best first.
+fn best_lines(s: &Source, i: usize, words: &[String]) -> Vec<(usize, usize, usize)> {
+    let lines: Vec<(usize, usize, usize)> = (1..=s.lines.len())
+        .filter_map(|n| {
+            let line = s.normalized(n).to_lowercase();
+            let held = words.iter().filter(|w| line.contains(w.as_str())).count();
+            (held > 0).then_some((held, i, n))
         })
         .collect();
+    top_lines(lines)
+}
+
+/// The lines to compare: most words held first, then in source and line
+/// order. (The best of all sources are among the best of each.)
+fn top_lines(mut ranked: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, usize)> {
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let mut out: Vec<Near> = ranked
+    ranked.truncate(COMPARED);
+    ranked
+}
+
+/// The closest passage of each ranked line, the best few by words shared.
+fn closest<'a>(
+    top: &[(usize, usize, usize)],
+    source: impl Fn(usize) -> &'a Source,
+    query: &str,
+) -> Vec<Near> {
+    let mut out: Vec<Near> = top
         .iter()
-        .take(NEAR * 4)
         .filter_map(|&(_, i, n)| {
-            let s = &sources[i];
+            let s = source(i);
             let line = s.normalized(n);
             let (range, shared) = text::closest_passage(&line, query)?;
             let raw = s.line(n);
@@ -248,64 +369,4 @@ fn near(sources: &[Source], query: &str) -> Vec<Near> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn source(text: &str) -> Source {
-        let mut s = Source::from_bytes("rhc.txt", text.as_bytes()).unwrap();
-        s.id = "rhc".into();
-        s
-    }
-
-    fn find(s: &Source, words: &str) -> Vec<Hit> {
-        let normalized = text::normalize_str(words);
-        in_source(s, &text::quote_parts(&normalized))
-    }
-
-    #[test]
-    fn a_normalized_match_is_cut_in_the_source_s_characters() {
-        let s =
-            source("first\nthe \u{201C}guarantor\u{201D}  countries\u{2014}were represented.\n");
-        let hits = find(&s, "\"guarantor\" countries-were");
-        assert_eq!(
-            hits,
-            [Hit {
-                location: "sources/rhc.txt:2".into(),
-                citation: "[@rhc:2 \"\u{201C}guarantor\u{201D}  countries\u{2014}were\"]".into()
-            }]
-        );
-    }
-
-    #[test]
-    fn elisions_keep_the_parts_apart_and_quote_marks_are_escaped() {
-        let s = source("He said \"no\" and then, after a pause, left.\n");
-        let hits = find(&s, "said \"no\" ... left");
-        assert_eq!(hits[0].citation, "[@rhc:1 \"said \\\"no\\\" … left\"]");
-    }
-
-    #[test]
-    fn words_across_two_lines_are_a_range() {
-        let s = source("the guarantor countries\nwere represented\n\nwere represented again\n");
-        let hits = find(&s, "countries were represented");
-        assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].location, "sources/rhc.txt:1-2");
-        assert_eq!(
-            hits[0].citation,
-            "[@rhc:1-2 \"countries were represented\"]"
-        );
-        // Words on one line are that line, not also a range with the next.
-        assert_eq!(find(&s, "were represented").len(), 2);
-    }
-
-    #[test]
-    fn no_match_gives_the_closest_passages() {
-        let s = source("nothing here\nthe guarantor countries were represented today\n");
-        assert!(find(&s, "guarantor nations were represented").is_empty());
-        let near = near(&[s], "guarantor nations were represented");
-        assert_eq!(near[0].hit.location, "sources/rhc.txt:2");
-        assert_eq!(
-            near[0].diff,
-            "guarantor [-nations-] {+countries+} were represented"
-        );
-    }
-}
+mod tests;

@@ -75,11 +75,29 @@ impl Source {
                 "sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256",
             )
         })?;
-        let (bom, text) = match decoded.strip_prefix(BOM) {
-            Some(rest) => (true, rest),
-            None => (false, decoded),
-        };
-        let lines = split_lines(text);
+        let sha256 = hex(&Sha256::digest(bytes));
+        Ok(Source::indexed(path, decoded.to_string(), sha256))
+    }
+
+    /// A source read to look words up in (`explainer find`): its text and
+    /// line index, without the SHA-256 (`sha256` is empty), which is most of
+    /// the cost of reading a source and which a lookup never shows. Bytes
+    /// that are not UTF-8 are read lossily: a lookup shows what it can.
+    pub fn for_lookup(path: &str, bytes: Vec<u8>) -> Source {
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Source::indexed(path, text, String::new())
+    }
+
+    /// The source whose file decoded to `decoded`, byte-order mark included.
+    fn indexed(path: &str, mut decoded: String, sha256: String) -> Source {
+        let size = decoded.len();
+        let bom = decoded.starts_with(BOM);
+        if bom {
+            decoded.drain(..BOM.len());
+        }
+        let text = decoded;
+        let lines = split_lines(&text);
         let mut line_chars = Vec::with_capacity(lines.len());
         let mut chars = 0;
         let mut prev = 0;
@@ -88,18 +106,18 @@ impl Source {
             line_chars.push(chars);
             prev = r.start;
         }
-        Ok(Source {
+        Source {
             id: stem(path).to_string(),
             path: path.to_string(),
             meta: Meta::default(),
             has_entry: false,
             bom,
-            text: text.to_string(),
+            text,
             lines,
             line_chars,
-            sha256: hex(&Sha256::digest(bytes)),
-            size: bytes.len(),
-        })
+            sha256,
+            size,
+        }
     }
 
     pub fn file_name(&self) -> &str {

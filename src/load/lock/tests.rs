@@ -123,3 +123,73 @@ fn bug_09_hostile_keys_and_texts_round_trip() {
     let rendered = lock.render();
     assert_eq!(Lock::parse(&rendered).unwrap(), lock, "{rendered}");
 }
+
+/// The lock as `render` writes it is read without the TOML parser, to the
+/// same `Lock`; anything else is left to the TOML parser, which then reads
+/// what it always read (or reports the error).
+#[test]
+fn the_rendered_form_is_read_as_the_toml_parser_reads_it() {
+    let mut lock = Lock::default();
+    lock.entries.insert(
+        "s000001".into(),
+        [
+            (3, text("Widely minor all meeting part \u{2014} police")),
+            (12, text("")),
+            (40, Entry::Hash("00ff00ff00ff00ff".into())),
+        ]
+        .into(),
+    );
+    lock.entries
+        .insert("b_2-x".into(), [(1, text("it's here too"))].into());
+    lock.entries.insert("empty".into(), BTreeMap::new());
+    let rendered = lock.render();
+    assert_eq!(parse_rendered(&rendered), Some(lock.clone()));
+    assert_eq!(Lock::parse_toml(&rendered).unwrap(), lock);
+    // Unknown escapes, quoted keys, multi-line strings, other spacing,
+    // duplicates and errors: TOML's.
+    for other in [
+        "[a]\nL1 = { text = \"a \\q b\" }\n",
+        "[a]\nL1 = { text = \"a \\u12 b\" }\n",
+        "[a]\nL1 = { text = \"\"\"x\"\"\" }\n",
+        "[a]\nL1 = { text = 'it's' }\n",
+        "[\"a.b\"]\nL1 = { text = \"x\" }\n",
+        "[a]\nL1 = {text = \"x\"}\n",
+        "[a]\r\nL1 = { text = \"x\" }\r\n",
+        "[a]\nL3 = { text = \"x\" }\nL03 = { text = \"y\" }\n",
+        "[a]\nL1 = { text = \"x\" }\n[a]\nL2 = { text = \"y\" }\n",
+        "[a]\nL1 = { text = \"x\" }\n[a]\nL2 = { text = \"y\" }\n[b]\n",
+        "[a]\nL1 = { text = \"x\" }\nL1 = { text = \"y\" }\n",
+        "L1 = { text = \"x\" }\n",
+        "[a]\nL+1 = { text = \"x\" }\n",
+        "[a]\nLx = { text = \"x\" }\n",
+        "[a]\nL1 = { text = \"x\", more = 1 }\n",
+    ] {
+        assert_eq!(parse_rendered(other), None, "{other}");
+        assert_eq!(
+            Lock::parse(other).map_err(|d| d.message),
+            Lock::parse_toml(other).map_err(|d| d.message),
+            "{other}"
+        );
+    }
+    // Texts with quotes, tabs and control characters are written with
+    // escapes or as literal strings: read alike.
+    for (i, t) in [
+        "a\tb \"c\"",
+        "bell\u{7} del\u{7f} nul\u{0} esc\u{1b} \\ \"",
+        "\u{1F600} \u{00A0}",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        lock.entries.insert(format!("c{i}"), [(2, text(t))].into());
+    }
+    let rendered = lock.render();
+    assert_eq!(parse_rendered(&rendered), Some(lock.clone()), "{rendered}");
+    assert_eq!(Lock::parse_toml(&rendered).unwrap(), lock);
+    // Both kinds of quote: a string in triple quotes, read by TOML.
+    lock.entries
+        .insert("d".into(), [(1, text("back\\slash 'and' \"both\""))].into());
+    let rendered = lock.render();
+    assert_eq!(parse_rendered(&rendered), None, "{rendered}");
+    assert_eq!(Lock::parse(&rendered).unwrap(), lock);
+}
