@@ -92,18 +92,22 @@ pub(crate) fn origins_label(site: &Site, s: usize) -> String {
 }
 
 /// Does the claim's text name an outlet it cites, or the origin of one
-/// ("Newsmax says …", "The Jerusalem Post reported …")? Then it is an
-/// attributed statement, not a fact the site asserts.
+/// ("Newsmax says …", "The Jerusalem Post reported …"), by its publisher or
+/// by the `label` the manifest gives it ("Unnamed outlet A reports …")? Then
+/// it is an attributed statement, not a fact the site asserts.
 pub(crate) fn is_attributed(site: &Site, claim: usize) -> bool {
     let text = &site.claims[claim].text;
     let mut names: Vec<String> = Vec::new();
     for s in sources_of(site, claim) {
         let meta = &site.sources[s].meta;
         names.extend(meta.publisher.iter().cloned());
+        names.extend(meta.label.iter().cloned());
         names.extend(meta.origin.iter().cloned());
         for o in &site.origins[s] {
             if let Origin::Source(i) = o {
-                names.extend(site.sources[*i].meta.publisher.iter().cloned());
+                let meta = &site.sources[*i].meta;
+                names.extend(meta.publisher.iter().cloned());
+                names.extend(meta.label.iter().cloned());
             } else {
                 names.push(origin_label(site, o));
             }
