@@ -20,6 +20,7 @@ mod sources;
 
 // Shared by the page kinds.
 mod chrome;
+mod claim_list;
 mod head;
 mod links;
 mod markup;
