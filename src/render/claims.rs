@@ -7,9 +7,12 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::chrome::{Base, Chrome};
+use super::claim_list;
 use super::head;
-use super::links::{claim_href, claim_id, lines_label, root_of, short_name, source_url};
-use super::markup::{paged, pager, Markup, PagerLink};
+use super::links::{
+    claim_href, claim_id, encode_path, lines_label, root_of, short_name, source_url,
+};
+use super::markup::{paged, pager, PagerLink};
 use super::tally::{is_attributed, origin_label, origins_label, origins_of, sources_of};
 use super::theme::Theme;
 use super::verbatim;
@@ -27,21 +30,11 @@ struct LineLink {
     lines: String,
 }
 
-/// One reference of a claim as the claims list shows it.
-struct RefView {
-    href: String,
-    label: String,
-    /// The quoted words as the source prints them, and whether the source
-    /// is quoting someone there.
-    quote: Option<(String, bool)>,
-}
-
 #[derive(Serialize)]
 struct Row {
     id: String,
     anchor: String,
     href: String,
-    text: String,
     page: String,
     /// The page title shortened for the matrix's row headers.
     page_short: String,
@@ -57,8 +50,8 @@ struct Row {
     origins: Vec<String>,
     /// The claim's text names an outlet it cites ("Newsmax says …").
     attributed: bool,
-    #[serde(skip)]
-    refs: Vec<RefView>,
+    /// One origin, not named in the text: the rows marked for the reader.
+    flagged: bool,
     cells: Vec<Vec<LineLink>>,
 }
 
@@ -109,41 +102,26 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
         .map(|o| origin_label(site, o))
         .collect();
     let id = claim_id(site, claim);
+    let attributed = is_attributed(site, claim);
     Row {
         anchor: format!("{anchor_page}#{id}"),
         id,
         href: claim_href(site, claim, root),
-        text: if c.text.is_empty() {
-            "(citation at the start of its paragraph)".into()
-        } else {
-            text::ellipsize(&c.text, 240)
-        },
         page: site.pages[c.page].page.front.title.clone(),
         page_short: if site.pages[c.page].page.url.is_empty() {
             "Home".to_string()
         } else {
             text::ellipsize(&site.pages[c.page].page.front.title, 22)
         },
-        excerpt: text::ellipsize(&c.text, 72),
+        excerpt: text::ellipsize_words(&c.text, 72),
         note: c.note,
         single: source_count == 1,
         source_count,
         origin_count: origins.len(),
         single_origin: origins.len() == 1,
+        flagged: origins.len() == 1 && !attributed,
         origins,
-        attributed: is_attributed(site, claim),
-        refs: refs
-            .iter()
-            .map(|r| RefView {
-                href: line_href(r.source, r.first),
-                label: format!(
-                    "{} {}",
-                    short_name(&site.sources[r.source]),
-                    lines_label(r.first, r.last)
-                ),
-                quote: verbatim::quote(&site.sources[r.source], r),
-            })
-            .collect(),
+        attributed,
         cells,
     }
 }
@@ -250,71 +228,51 @@ struct PageView<'a> {
     claims: ClaimsView,
 }
 
-/// The list of claims with their sources, as HTML. Built here rather than in
-/// `claims.html`: 500 claims a page make a template loop the page's whole cost.
-fn list_html(rows: &[Row]) -> String {
-    let mut out = Markup::with_capacity(rows.len() * 800);
-    for c in rows {
-        out.raw("<li id=\"").text(&c.id).raw("\" class=\"claim");
-        if c.single {
-            out.raw(" single");
-        }
-        if c.single_origin {
-            out.raw(" single-origin");
-        }
-        if c.attributed {
-            out.raw(" attributed");
-        }
-        out.raw("\">\n<p class=\"claim-text\"><a href=\"")
-            .text(&c.href)
-            .raw("\">")
-            .text(&c.text)
-            .raw("</a></p>\n<p class=\"claim-meta\"><span class=\"page-name\">")
-            .text(&c.page)
-            .raw(", note ")
-            .num(c.note)
-            .raw("</span> · ");
-        if c.single_origin {
-            out.raw("<span class=\"badge badge-single\">Single origin</span> ")
-                .raw("<span class=\"origin-names\">")
-                .text(&c.origins.join(", "))
-                .raw("</span>");
-        } else {
-            out.raw("<span class=\"badge\">")
-                .num(c.origin_count)
-                .raw(" origins</span> <span class=\"origin-names\">")
-                .text(&c.origins.join(", "))
-                .raw("</span>");
-        }
-        if c.source_count != c.origin_count {
-            out.raw(" · ").num(c.source_count).raw(" sources cited");
-        }
-        if c.attributed {
-            out.raw(" · <span class=\"badge badge-attributed\">Attributed in the text</span>");
-        }
-        out.raw("</p>\n<ul class=\"claim-cites\">");
-        for r in &c.refs {
-            out.raw("<li><a href=\"")
-                .text(&r.href)
-                .raw("\">")
-                .text(&r.label)
-                .raw("</a>");
-            if let Some((quote, quoting)) = r.quote.as_ref().filter(|q| !q.0.is_empty()) {
-                out.raw(": <q>")
-                    .text(quote)
-                    .raw("</q> <span class=\"cite-voice\">");
-                out.raw(if *quoting {
-                    "(the outlet is quoting someone)"
-                } else {
-                    "(the outlet's own words)"
-                });
-                out.raw("</span>");
+/// The claims of one page of `/claims/` as the list shows them.
+fn entries(site: &Site, ids: &[usize], root: &str) -> Vec<claim_list::Entry> {
+    ids.iter()
+        .map(|&claim| {
+            let c = &site.claims[claim];
+            let page = &site.pages[c.page].page;
+            claim_list::Entry {
+                id: claim_id(site, claim),
+                href: claim_href(site, claim, root),
+                text: c.text.to_string(),
+                page: c.page,
+                page_title: page.front.title.clone(),
+                page_href: format!("{root}{}index.html", encode_path(&page.url)),
+                note: c.note,
+                source_count: sources_of(site, claim).len(),
+                origins: origins_of(site, claim)
+                    .iter()
+                    .map(|o| origin_label(site, o))
+                    .collect(),
+                attributed: is_attributed(site, claim),
+                cites: site.pages[c.page].group_refs[c.group]
+                    .iter()
+                    .map(|r| claim_list::Cite {
+                        href: format!(
+                            "{root}{}index.html#L{}",
+                            source_url(&site.sources[r.source].id),
+                            r.first
+                        ),
+                        label: format!(
+                            "{} {}",
+                            short_name(&site.sources[r.source]),
+                            lines_label(r.first, r.last)
+                        ),
+                        quote: verbatim::quote(&site.sources[r.source], r),
+                    })
+                    .collect(),
             }
-            out.raw("</li>");
-        }
-        out.raw("</ul>\n</li>\n");
-    }
-    out.0
+        })
+        .collect()
+}
+
+/// Whether the first claim of `ids` shares its page with the claim before it.
+fn continues(site: &Site, ids: &[usize]) -> bool {
+    ids.first()
+        .is_some_and(|&c| c > 0 && site.claims[c - 1].page == site.claims[c].page)
 }
 
 /// Page `k` of `/claims/`.
@@ -348,7 +306,7 @@ pub(crate) fn page(
         unattributed_single_origin: tally.unattributed_single_origin,
         groups,
         matrix,
-        list_html: list_html(&rows),
+        list_html: claim_list::html(&entries(site, &ids, &root), k > 1 && continues(site, &ids)),
         rows: if matrix { rows } else { Vec::new() },
         columns: cols
             .iter()

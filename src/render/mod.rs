@@ -22,6 +22,7 @@ mod sources;
 
 // Shared by the page kinds.
 mod chrome;
+mod claim_list;
 mod dated;
 mod head;
 mod links;

@@ -16,10 +16,16 @@ use crate::write::Output;
 struct Spelling {
     spelling: String,
     href: String,
+    /// Printed as the roster names the member: the cell shows a check
+    /// mark, not the name again.
+    same: bool,
 }
 
 #[derive(Serialize)]
 struct Cell {
+    /// The outlet's name, for the cell's label when the roster reflows
+    /// into one card per member.
+    source: String,
     named: bool,
     variant: bool,
     spellings: Vec<Spelling>,
@@ -87,8 +93,17 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
                         .map(|s| {
                             let mut spellings: Vec<Spelling> = Vec::new();
                             for c in cites.iter().filter(|c| c.reference.source == s) {
-                                if !spellings.iter().any(|x| x.spelling == c.spelling) {
+                                // Printed exactly as the roster writes it; a spelling
+                                // that differs only in typography (’ for ') is shown
+                                // as printed, though it is no variant.
+                                let same = c.spelling.trim() == m.name.trim();
+                                // One check mark per cell, and each other spelling once.
+                                if !spellings
+                                    .iter()
+                                    .any(|x| x.spelling == c.spelling || (same && x.same))
+                                {
                                     spellings.push(Spelling {
+                                        same,
                                         spelling: c.spelling.clone(),
                                         href: format!(
                                             "{root}{}index.html#L{}",
@@ -102,6 +117,7 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
                                 .iter()
                                 .any(|x| text::normalize_str(&x.spelling) != canonical);
                             Cell {
+                                source: short_name(&site.sources[s]),
                                 named: !spellings.is_empty(),
                                 variant,
                                 spellings,

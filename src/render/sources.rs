@@ -14,8 +14,8 @@ use super::theme::Theme;
 use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::load::markdown;
-use crate::resolve::{Backlink, Origin, Site};
-use crate::text;
+use crate::load::source::Source;
+use crate::resolve::{Backlink, Origin, Ref, Site};
 use crate::write::Output;
 
 #[derive(Serialize)]
@@ -142,16 +142,6 @@ pub(crate) fn index(
     )])
 }
 
-/// What a cited line links back to: a claim, or a roster member.
-struct BacklinkView {
-    href: String,
-    label: String,
-    excerpt: Option<String>,
-    /// The words the claim quotes from this line, as the source prints
-    /// them, and whether the outlet is quoting someone there.
-    quote: Option<(String, bool)>,
-}
-
 #[derive(Serialize)]
 struct SourceView<'a> {
     id: &'a str,
@@ -197,46 +187,147 @@ struct ProvenanceView<'a> {
     source: SourceView<'a>,
 }
 
-fn backlink(site: &Site, b: Backlink, root: &str, source: usize, line: usize) -> BacklinkView {
-    match b {
-        Backlink::Claim(c) => {
-            let claim = &site.claims[c];
-            let page = &site.pages[claim.page].page;
-            let quote = site.pages[claim.page].group_refs[claim.group]
-                .iter()
-                .filter(|r| r.source == source && (r.first..=r.last).contains(&line))
-                .find_map(|r| verbatim::quote(&site.sources[source], r));
-            BacklinkView {
-                href: claim_href(site, c, root),
-                label: format!("{}, note {}", page.front.title, claim.note),
-                excerpt: (!claim.text.is_empty()).then(|| text::ellipsize(&claim.text, 160)),
-                quote,
+/// The references citing line `n` of source `i`: each claim's, and each
+/// roster member's.
+fn refs_on_line<'s>(site: &'s Site, i: usize, n: usize, backlinks: &[Backlink]) -> Vec<&'s Ref> {
+    let covers = |r: &&Ref| r.source == i && (r.first..=r.last).contains(&n);
+    let mut refs = Vec::new();
+    for &b in backlinks {
+        match b {
+            Backlink::Claim(c) => {
+                let claim = &site.claims[c];
+                refs.extend(
+                    site.pages[claim.page].group_refs[claim.group]
+                        .iter()
+                        .filter(covers),
+                );
             }
-        }
-        Backlink::Member(d, m) => {
-            let roster = &site
-                .roster
-                .as_ref()
-                .expect("member backlinks come from a roster")
-                .roster;
-            let (d, m) = (&roster.delegations[d], &roster.delegations[d].members[m]);
-            BacklinkView {
-                href: format!(
-                    "{root}delegations/index.html#{}",
-                    member_anchor(&d.id, &m.id)
-                ),
-                label: format!("Named in roster: {} — {}", d.name, m.name),
-                excerpt: None,
-                quote: None,
+            Backlink::Member(d, m) => {
+                if let Some(r) = &site.roster {
+                    refs.extend(r.cites[d][m].iter().map(|c| &c.reference).filter(covers));
+                }
             }
         }
     }
+    refs
 }
 
-/// The numbered lines of a provenance page, each with the claims that cite
-/// it. Built here rather than in `source.html`: with their back-links they
-/// are most of the site's markup, and a template loop over them costs more
-/// than all the rest of the page.
+/// Line `n` of `s`, escaped, with the words the citations `refs` quote from
+/// it in `<mark>`: overlapping quotes merge into one mark, and a quote over
+/// a range of lines marks its part on each line.
+fn marked_line(out: &mut Markup, s: &Source, n: usize, refs: &[&Ref]) {
+    let line = s.line(n);
+    let base = s.line_chars[n - 1];
+    let end = base + line.chars().count();
+    let mut spans: Vec<(usize, usize)> = refs
+        .iter()
+        .flat_map(|r| verbatim::quoted_spans(s, r))
+        .filter(|p| p.start < end && p.end > base)
+        .map(|p| (p.start.max(base) - base, p.end.min(end) - base))
+        .filter(|(a, b)| a < b)
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    if merged.is_empty() {
+        out.text(line);
+        return;
+    }
+    let chars: Vec<usize> = line.char_indices().map(|(at, _)| at).collect();
+    let byte = |c: usize| chars.get(c).copied().unwrap_or(line.len());
+    let mut at = 0;
+    for (a, b) in merged {
+        out.text(&line[at..byte(a)])
+            .raw("<mark>")
+            .text(&line[byte(a)..byte(b)])
+            .raw("</mark>");
+        at = byte(b);
+    }
+    out.text(&line[at..]);
+}
+
+/// The back-links of one line, one per page ("Home: notes 6, 27"), then the
+/// roster members it names.
+fn backlinks_html(out: &mut Markup, site: &Site, root: &str, backlinks: &[Backlink]) {
+    out.raw("\n<ul class=\"backlinks\">");
+    let claims: Vec<usize> = backlinks
+        .iter()
+        .filter_map(|b| match b {
+            Backlink::Claim(c) => Some(*c),
+            Backlink::Member(..) => None,
+        })
+        .collect();
+    let mut rest = &claims[..];
+    while let Some(&head) = rest.first() {
+        let page = site.claims[head].page;
+        let len = rest
+            .iter()
+            .take_while(|&&c| site.claims[c].page == page)
+            .count();
+        let mut notes: Vec<usize> = rest[..len].to_vec();
+        notes.dedup_by_key(|c| site.claims[*c].note);
+        out.raw("<li>")
+            .text(&site.pages[page].page.front.title)
+            .raw(if notes.len() == 1 {
+                ": note "
+            } else {
+                ": notes "
+            });
+        for (k, &c) in notes.iter().enumerate() {
+            if k > 0 {
+                out.raw(", ");
+            }
+            out.raw("<a href=\"")
+                .text(&claim_href(site, c, root))
+                .raw("\">")
+                .num(site.claims[c].note)
+                .raw("</a>");
+        }
+        out.raw("</li>");
+        rest = &rest[len..];
+    }
+    let members: Vec<(usize, usize)> = backlinks
+        .iter()
+        .filter_map(|b| match b {
+            Backlink::Member(d, m) => Some((*d, *m)),
+            Backlink::Claim(_) => None,
+        })
+        .collect();
+    if let (Some(r), false) = (&site.roster, members.is_empty()) {
+        out.raw("<li>Named in the roster: ");
+        for (k, &(d, m)) in members.iter().enumerate() {
+            let (d, m) = (
+                &r.roster.delegations[d],
+                &r.roster.delegations[d].members[m],
+            );
+            if k > 0 {
+                out.raw(", ");
+            }
+            out.raw("<a href=\"")
+                .text(&format!(
+                    "{root}delegations/index.html#{}",
+                    member_anchor(&d.id, &m.id)
+                ))
+                .raw("\">")
+                .text(&m.name)
+                .raw("</a> (")
+                .text(&d.name)
+                .raw(")");
+        }
+        out.raw("</li>");
+    }
+    out.raw("</ul>");
+}
+
+/// The numbered lines of a provenance page, the quoted words marked, each
+/// cited line with what cites it. Built here rather than in `source.html`:
+/// with their back-links they are most of the site's markup, and a template
+/// loop over them costs more than all the rest of the page.
 fn lines_html(site: &Site, i: usize, root: &str) -> String {
     let s = &site.sources[i];
     let mut out = Markup::with_capacity(s.text.len() * 2 + s.lines.len() * 120);
@@ -255,35 +346,16 @@ fn lines_html(site: &Site, i: usize, root: &str) -> String {
             .num(n)
             .raw("\">")
             .num(n)
-            .raw("</a><span class=\"lt\">")
-            .text(s.line(n))
-            .raw("</span>");
-        if let Some(backlinks) = backlinks {
-            out.raw("\n<ul class=\"backlinks\">");
-            for &b in backlinks {
-                let b = backlink(site, b, root, i, n);
-                out.raw("<li><a href=\"")
-                    .text(&b.href)
-                    .raw("\">")
-                    .text(&b.label)
-                    .raw("</a>");
-                if let Some(excerpt) = &b.excerpt {
-                    out.raw(": <q>").text(excerpt).raw("</q>");
-                }
-                if let Some((quote, quoting)) = &b.quote {
-                    out.raw(" <span class=\"backlink-quote\">citing the words <q>")
-                        .text(quote)
-                        .raw("</q> ");
-                    out.raw(if *quoting {
-                        "(the outlet is quoting someone)"
-                    } else {
-                        "(the outlet's own words)"
-                    });
-                    out.raw("</span>");
-                }
-                out.raw("</li>");
+            .raw("</a><span class=\"lt\" dir=\"auto\">");
+        match backlinks {
+            Some(backlinks) => {
+                marked_line(&mut out, s, n, &refs_on_line(site, i, n, backlinks));
+                out.raw("</span>");
+                backlinks_html(&mut out, site, root, backlinks);
             }
-            out.raw("</ul>");
+            None => {
+                out.text(s.line(n)).raw("</span>");
+            }
         }
         out.raw("</li>\n");
     }

@@ -96,7 +96,8 @@ pub(crate) fn origins_label(site: &Site, s: usize) -> String {
 /// by the `label` the manifest gives it ("Unnamed outlet A reports …")? Then
 /// it is an attributed statement, not a fact the site asserts.
 pub(crate) fn is_attributed(site: &Site, claim: usize) -> bool {
-    let text = &site.claims[claim].text;
+    // The claim keeps the editor's characters; outlets are named in any typography.
+    let text = crate::text::normalize_str(&site.claims[claim].text);
     let mut names: Vec<String> = Vec::new();
     for s in sources_of(site, claim) {
         let meta = &site.sources[s].meta;
@@ -113,7 +114,9 @@ pub(crate) fn is_attributed(site: &Site, claim: usize) -> bool {
             }
         }
     }
-    names.iter().any(|n| names_outlet(text, n))
+    names
+        .iter()
+        .any(|n| names_outlet(&text, &crate::text::normalize_str(n)))
 }
 
 /// Whether `text` names the outlet `name` (a leading "The" optional), as

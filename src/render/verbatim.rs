@@ -4,6 +4,8 @@
 //! outlet prints them inside quotation marks, quoting someone, or writes
 //! them itself. Notes, `/claims/` and provenance back-links show the same.
 
+use std::ops::Range;
+
 use crate::load::source::Source;
 use crate::resolve::Ref;
 use crate::text;
@@ -15,32 +17,41 @@ pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
     let Some(m) = r.matched.clone() else {
         return Some((text::normalize_str(q).into_owned(), false));
     };
-    let region = s.char_slice(m.start, m.end);
+    let shown = quoted_spans(s, r)
+        .into_iter()
+        .map(|p| one_line(s.char_slice(p.start, p.end)))
+        .collect::<Vec<_>>()
+        .join(" … ");
+    Some((shown, quoting(s, m.start, m.end)))
+}
+
+/// The char ranges, in the source's text, of the words a citation quotes:
+/// the matched passage, or each part of it where the editor elided words
+/// (SPEC 3.2, the verifier's own normalization). Empty without a match.
+pub(crate) fn quoted_spans(s: &Source, r: &Ref) -> Vec<Range<usize>> {
+    let (Some(q), Some(m)) = (r.quote.as_deref(), r.matched.clone()) else {
+        return Vec::new();
+    };
     let normalized = text::normalize_str(q);
     let parts = text::quote_parts(&normalized);
-    let shown = if parts.len() <= 1 {
-        one_line(region)
-    } else {
-        // Each part where it stands in the matched region, `…` between.
-        let n = text::normalize(region);
-        let chars: Vec<(usize, char)> = region.char_indices().collect();
-        let byte_of = |c: usize| chars.get(c).map_or(region.len(), |&(b, _)| b);
-        let mut from = 0;
-        let mut pieces = Vec::new();
-        for p in &parts {
-            let Some(at) = n.text[from..].find(p).map(|a| a + from) else {
-                break;
-            };
-            let end = at + p.len();
-            let c0 = n.text[..at].chars().count();
-            let c1 = c0 + n.text[at..end].chars().count();
-            let (o0, o1) = (n.origin[c0] as usize, n.origin[c1 - 1] as usize + 1);
-            pieces.push(one_line(&region[byte_of(o0)..byte_of(o1)]));
-            from = end;
-        }
-        pieces.join(" … ")
-    };
-    Some((shown, quoting(s, m.start, m.end)))
+    if parts.len() <= 1 {
+        return vec![m];
+    }
+    // Each part where it stands in the matched region.
+    let n = text::normalize(s.char_slice(m.start, m.end));
+    let mut from = 0;
+    let mut spans = Vec::new();
+    for p in &parts {
+        let Some(at) = n.text[from..].find(p).map(|a| a + from) else {
+            break;
+        };
+        let end = at + p.len();
+        let c0 = n.text[..at].chars().count();
+        let c1 = c0 + n.text[at..end].chars().count();
+        spans.push(m.start + n.origin[c0] as usize..m.start + n.origin[c1 - 1] as usize + 1);
+        from = end;
+    }
+    spans
 }
 
 /// Runs of white space that hold a line break become one space: a range's

@@ -81,10 +81,15 @@ pub(super) fn check(
     text: &DiagText,
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    if !g.claim.contains('"') {
+    // The claim keeps the editor's characters; quotations are read from its
+    // normalized text, where curly double marks are straight ones.
+    if !g.claim.contains([
+        '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{2033}',
+    ]) {
         return errors;
     }
-    let quoted = quotations(&g.claim);
+    let claim = text::normalize_str(&g.claim);
+    let quoted = quotations(&claim);
     for (k, q) in quoted.iter().enumerate() {
         let parts = text::quote_parts(q);
         if parts.is_empty() {

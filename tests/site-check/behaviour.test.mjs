@@ -594,7 +594,7 @@ test('copy citation: a provenance line copies [@KEY:N] and a selection the quote
   try {
     const page = await open(ctx, rel);
     const n = await page.evaluate(() => {
-      const line = [...document.querySelectorAll('ol.source-lines > li.line')].find((l) => /\S\s+\S/.test(l.querySelector('.lt')?.textContent || ''));
+      const line = [...document.querySelectorAll('ol.source-lines > li.line')].find((l) => [...(l.querySelector('.lt')?.childNodes || [])].some((c) => c.nodeType === 3 && /\S\s+\S/.test(c.data)));
       return line ? line.id.slice(1) : null;
     });
     assert.ok(n, 'a line with two words');
@@ -607,7 +607,10 @@ test('copy citation: a provenance line copies [@KEY:N] and a selection the quote
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `[@${key}:${n}]`);
     // Select the first two words of the line.
     const words = await page.evaluate((n) => {
-      const text = document.querySelector(`#L${n} .lt`).firstChild;
+      // The first text node holding two words (quoted words stand in <mark>).
+      const walk = document.createTreeWalker(document.querySelector(`#L${n} .lt`), NodeFilter.SHOW_TEXT);
+      let text = walk.nextNode();
+      while (text && !/\S\s+\S/.test(text.data)) text = walk.nextNode();
       const m = /^\s*(\S+\s+\S+)/.exec(text.data);
       const start = text.data.indexOf(m[1]);
       const r = document.createRange();

@@ -263,7 +263,9 @@ impl<'t> Builder<'t> {
         }
         // The text since the previous group starts with that group's trailing
         // punctuation (". The statement…"); a claim starts at its first word.
-        let claim = text::normalize_str(&self.claim)
+        // Its characters stay as the editor typed them (curly quotes, dashes):
+        // readers see it on `/claims/`; checks normalize it where they compare.
+        let claim = text::collapse_spaces(&self.claim)
             .trim_start_matches(|c: char| {
                 c.is_whitespace()
                     || matches!(c, '.' | ',' | ';' | ':' | ')' | ']' | '!' | '?' | '—' | '–')

@@ -1,0 +1,179 @@
+//! Unit tests of quote normalization and matching.
+#[test]
+fn normalize_str_agrees_with_normalize() {
+    for s in [
+        "",
+        "   ",
+        "plain words",
+        "  lead and trail  ",
+        "double  space",
+        "tab\tand\nnewline\x0bvt\x0cff\rcr",
+        "curly \u{2018}single\u{2019} and \u{201C}double\u{201D}",
+        "em\u{2014}dash, en\u{2013}dash, minus\u{2212}",
+        "no\u{a0}break\u{2009}thin\u{3000}ideographic",
+        "\u{a0}\u{a0}starts with NBSP",
+        "ends with NBSP\u{a0}",
+        "ümlaut and 日本語 and emoji 🎉 mixed",
+        "ASCII\u{1}control",
+        "a\u{85}next line",
+    ] {
+        assert_eq!(super::normalize_str(s), super::normalize(s).text, "{s:?}");
+    }
+}
+
+use super::*;
+
+#[test]
+fn whitespace_runs_collapse_and_trim() {
+    assert_eq!(normalize_str("  a \t b\u{00A0}\u{00A0}c \n"), "a b c");
+}
+
+#[test]
+fn nbsp_and_other_unicode_spaces_are_white_space() {
+    assert_eq!(normalize_str("a\u{2009}b\u{3000}c\u{202F}d"), "a b c d");
+    assert!(is_blank(" \u{00A0}\t\u{2003}"));
+    assert!(is_blank(""));
+    assert!(!is_blank(" x "));
+}
+
+#[test]
+fn curly_quotes_primes_and_dashes_fold() {
+    assert_eq!(
+        normalize_str("\u{201C}it\u{2019}s\u{201D} \u{2018}x\u{2019} 5\u{2032}6\u{2033} a\u{2013}b\u{2014}c\u{2212}d\u{2010}e\u{2011}f\u{2012}g \u{201E}q\u{201F} \u{201A}r\u{201B}"),
+        "\"it's\" 'x' 5'6\" a-b-c-d-e-f-g \"q\" 'r'"
+    );
+}
+
+#[test]
+fn the_fast_path_agrees_with_the_full_normalization() {
+    for s in [
+        "plain ascii line",
+        "  padded  ",
+        "tab\there",
+        "a  b",
+        "curly \u{201C}q\u{201D}",
+        "nbsp\u{00A0}x",
+        "",
+        " ",
+        "x\r",
+    ] {
+        assert_eq!(normalize_str(s), normalize(s).text, "{s:?}");
+    }
+}
+
+#[test]
+fn origin_maps_back_to_original_chars() {
+    let n = normalize("  a\u{00A0} b");
+    assert_eq!(n.text, "a b");
+    assert_eq!(n.origin, vec![2, 3, 5]);
+}
+
+#[test]
+fn matching_is_case_sensitive() {
+    assert!(quote_occurs("The United States will", "United States"));
+    assert!(!quote_occurs("The United States will", "united states"));
+}
+
+#[test]
+fn matching_ignores_typography() {
+    let line = "described as a \u{201C}fusion mechanism,\u{201D} will\u{00A0}function";
+    assert!(quote_occurs(line, "a \"fusion mechanism,\" will function"));
+    assert!(quote_occurs("a\u{2014}b", "a-b"));
+    assert!(quote_occurs("a-b", "a\u{2013}b"));
+}
+
+#[test]
+fn elisions_in_order_match() {
+    let line = "Israel was represented by Ambassador to Washington Yechiel Leiter, and others";
+    for q in [
+        "Israel was represented ... Yechiel Leiter",
+        "Israel was represented … Yechiel Leiter",
+        "Israel was represented [...] Yechiel Leiter",
+        "Israel was represented […] Yechiel Leiter",
+        "Israel…represented…others",
+    ] {
+        assert!(quote_occurs(line, q), "{q}");
+    }
+}
+
+#[test]
+fn elisions_out_of_order_do_not_match() {
+    let line = "Israel was represented by Ambassador Yechiel Leiter";
+    assert!(!quote_occurs(
+        line,
+        "Yechiel Leiter ... Israel was represented"
+    ));
+}
+
+#[test]
+fn quote_across_a_line_range_matches_joined_text() {
+    let joined = ["first line ends here", "second line begins"].join(" ");
+    assert!(quote_occurs(&joined, "ends here second line"));
+}
+
+#[test]
+fn only_elision_marks_is_no_quote() {
+    assert!(!quote_occurs("anything", "..."));
+    assert!(quote_parts("[...]").is_empty());
+}
+
+#[test]
+fn find_parts_reports_the_whole_span() {
+    assert_eq!(find_parts("abc def ghi", &["abc", "ghi"]), Some(0..11));
+    assert_eq!(find_parts("abc def ghi", &["def"]), Some(4..7));
+    assert_eq!(find_parts("abc def", &["def", "abc"]), None);
+}
+
+#[test]
+fn suggestions_are_near_misses_only() {
+    let keys = ["newsmax", "jpost", "aljazeera"];
+    assert_eq!(did_you_mean("newsmx", keys), Some("newsmax"));
+    assert_eq!(did_you_mean("jpots", keys), Some("jpost"));
+    assert_eq!(did_you_mean("reuters", keys), None);
+}
+
+#[test]
+fn ellipsize_cuts_on_char_boundaries() {
+    assert_eq!(ellipsize("héllo wörld", 5), "héllo…");
+    assert_eq!(ellipsize("short", 10), "short");
+}
+
+#[test]
+fn collapse_spaces_keeps_the_editor_s_characters() {
+    assert_eq!(
+        collapse_spaces("  “it’s” \n a\u{a0}\u{a0}b — c "),
+        "“it’s” a b — c"
+    );
+    assert!(matches!(collapse_spaces("plain words"), Cow::Borrowed(_)));
+    assert_eq!(collapse_spaces("a  b"), "a b");
+    assert_eq!(collapse_spaces("a\tb"), "a b");
+}
+
+#[test]
+fn ellipsize_words_never_cuts_inside_a_word() {
+    assert_eq!(ellipsize_words("short", 10), "short");
+    assert_eq!(ellipsize_words("one two three", 13), "one two three");
+    assert_eq!(ellipsize_words("one two three", 9), "one two…");
+    assert_eq!(ellipsize_words("one two three", 7), "one two…");
+    assert_eq!(ellipsize_words("one two, three", 10), "one two…");
+    assert_eq!(ellipsize_words("abcdefghij", 4), "abcd…");
+    assert_eq!(ellipsize_words("ümlaut wörds here", 9), "ümlaut…");
+}
+
+#[test]
+fn word_diff_marks_changed_words() {
+    assert_eq!(
+        word_diff("will oversee the channel", "will supervise the mechanism"),
+        "will [-oversee-] {+supervise+} the [-channel-] {+mechanism+}"
+    );
+    assert_eq!(word_diff("a b", "a b"), "a b");
+}
+
+#[test]
+fn closest_passage_finds_the_window_sharing_most_words() {
+    let hay = "Under the agreement, the United States will supervise the mechanism today";
+    let (r, shared) = closest_passage(hay, "will oversee the mechanism").unwrap();
+    assert_eq!(&hay[r], "will supervise the mechanism");
+    assert_eq!(shared, 3);
+    assert_eq!(closest_passage("", "x"), None);
+}
