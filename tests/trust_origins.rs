@@ -134,6 +134,27 @@ fn a_claim_naming_its_outlet_is_attributed() {
 }
 
 #[test]
+fn a_claim_naming_its_outlet_by_label_is_attributed() {
+    // "Other Times" has no publisher here, only the label a reader is given.
+    let site = three(
+        "",
+        "Desk B says the harbour reopens [@other:1 \"will reopen\"].\n",
+    );
+    site.replace(
+        "sources/sources.toml",
+        "id = \"other\"\npublisher = \"Other Times\"\n",
+        "id = \"other\"\nlabel = \"Desk B\"\n",
+    );
+    let tmp = tempdir();
+    succeeded(site.build(tmp.path()));
+    let claims = parse_file(&tmp.path().join("claims/index.html"));
+    let item = one(&claims, "ol.claims-list > li");
+    assert!(attr(item, "class").contains("attributed"), "{}", text(item));
+    let dek = squash(&text(one(&claims, ".dek")));
+    assert!(dek.contains("1 names the outlet"), "{dek}");
+}
+
+#[test]
 fn notes_show_the_source_s_dashes_and_quotation_marks_and_who_speaks() {
     let site = Site::new(&[
         ("site.toml", "title = \"T\"\n".to_string()),
