@@ -5,8 +5,8 @@
 // The words searched for are taken from the built site itself, so the tests run on any site
 // that has /search/ (a site built with `search = false` skips them all):
 //   index     through Pagefind's own API (pagefind/pagefind.js): a word of a source line finds
-//             a record linking to `sources/ID/index.html#LN` of a line that holds it; a word
-//             of the home page's first cited sentence finds its claim (`index.html#r-N`); a word
+//             a sub-result linking to `sources/ID/index.html#LN` of a line that holds it; a word
+//             of the home page's first cited sentence finds its claim's anchor (`#r-N`); a word
 //             of the home page's title finds the page
 //   ui        /search/?q=WORD at 390 and 1280 px: the UI lists the line's record, its link goes
 //             to the line's anchor, and following it puts that line in view as :target
@@ -117,7 +117,9 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
       const pf = await import(root + 'pagefind/pagefind.js');
       await pf.options({ baseUrl: root });
       const r = await pf.search(term);
-      return Promise.all(r.results.map(async (x) => (await x.data()).url));
+      // A page's or source's own URL, and its anchors' (a claim's #r-N, a line's #LN).
+      const data = await Promise.all(r.results.map((x) => x.data()));
+      return data.flatMap((d) => [d.url, ...(d.sub_results || []).map((s) => s.url)]);
     }, { term, root });
 
     await t.test('index: a source line, a claim and a page are found by their words', async () => {
