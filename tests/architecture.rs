@@ -30,8 +30,10 @@ const PAGE_KINDS: &[&str] = &[
     "annotations",
     "claims",
     "content",
+    "feed",
     "files",
     "roster",
+    "search",
     "sources",
 ];
 
