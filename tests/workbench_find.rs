@@ -194,3 +194,45 @@ fn e005_says_did_you_mean_and_lists_the_keys_once() {
     assert_eq!(help.matches("`uncited`").count(), 1, "{help}");
     assert!(!d.message.contains("`uncited`"), "{d}");
 }
+
+/// `find` keeps its line index in `EXPLAINER_CACHE_DIR` (never in the
+/// site), answers the same from it, and sees a source edited since; a cache
+/// folder it cannot write changes nothing but time.
+#[test]
+fn find_keeps_its_line_index_outside_the_site() {
+    let site = find_site();
+    let cache = tempfile::tempdir().unwrap();
+    let find = |cache_dir: &std::path::Path, words: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_explainer"))
+            .args(["find", words, "--root"])
+            .arg(site.root())
+            .env("EXPLAINER_CACHE_DIR", cache_dir)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = find(cache.path(), "harbour will reopen");
+    assert_eq!(
+        first,
+        "sources/a.txt:2  [@alpha:2 \"harbour will reopen\"]\n"
+    );
+    let written: Vec<_> = std::fs::read_dir(cache.path()).unwrap().collect();
+    assert_eq!(written.len(), 1, "one index file");
+    assert_eq!(find(cache.path(), "harbour will reopen"), first);
+    let before: Vec<_> = walkdir::WalkDir::new(site.root()).into_iter().collect();
+    site.write(
+        "sources/a.txt",
+        "Title of a\nThe harbour will reopen in May, officials said.\n",
+    );
+    assert_eq!(
+        find(cache.path(), "reopen in May"),
+        "sources/a.txt:2  [@alpha:2 \"reopen in May\"]\n"
+    );
+    let after: Vec<_> = walkdir::WalkDir::new(site.root()).into_iter().collect();
+    assert_eq!(before.len(), after.len(), "nothing written into the site");
+    let blocked = site.path("site.toml").join("cache");
+    assert_eq!(
+        find(&blocked, "reopen in May"),
+        find(cache.path(), "reopen in May")
+    );
+}

@@ -1,17 +1,17 @@
 //! `explainer find "WORDS"`: where do these words stand in the sources?
 //!
 //! An editor knows a sentence and needs its line to cite it. This loads only
-//! `site.toml` and the sources (no page), makes one pass over every source's
-//! lines with the build's own normalization and elision matching
+//! `site.toml` and the sources (no page; from the line index of `index`,
+//! which keeps them in one file between runs), makes one pass over every
+//! source's lines with the build's own normalization and elision matching
 //! (`text::quote_parts`, `text::find_parts`), and prints each line, or pair of
 //! consecutive lines, that holds the words, with a ready-to-paste citation
 //! whose quote is cut from the source in its own characters. When nothing
 //! matches, the closest passages are shown word by word instead.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use crate::load::source::{self, Manifest, Source};
@@ -46,14 +46,19 @@ pub enum Found {
 const NEAR: usize = 5;
 
 /// Finds `words` in the sources of the site at `root` (only the source
-/// cited as `key` when given).
-///
-/// The sources are read in parallel, one file at a time, and each is
-/// dropped once searched unless it holds the words: the memory touched stays
-/// that of a few files (holding 5,000 sources at once, most of the cost was
-/// the kernel zeroing the fresh memory they filled). Their ids come from the
-/// manifest, parsed while the files are searched.
+/// cited as `key` when given), with the line index kept in the user's
+/// cache folder ([`index::location`]).
 pub fn run(root: &Path, words: &str, key: Option<&str>) -> Result<Found> {
+    search(root, words, key, index::location(root).as_deref())
+}
+
+/// [`run`] with the line index at `cache` (none: read every source).
+///
+/// The sources come from the index where their files have not changed
+/// since it was made ([`index::load`]), all in one buffer; their ids come
+/// from the index too, or else from the manifest, parsed while the sources
+/// are searched.
+pub fn search(root: &Path, words: &str, key: Option<&str>, cache: Option<&Path>) -> Result<Found> {
     let normalized = text::normalize_str(words);
     let parts = text::quote_parts(&normalized);
     if parts.is_empty() {
@@ -63,6 +68,7 @@ pub fn run(root: &Path, words: &str, key: Option<&str>) -> Result<Found> {
     // the build's to report.
     crate::load::config(root, &mut Vec::new())?;
     let files = crate::load::files_with_ext(&root.join("sources"), "txt")?;
+    let corpus = index::load(&files, &root.join(source::MANIFEST), cache)?;
     // Letters and digits stand in a source as the query has them (see
     // `anchor`): most sources lack one of the query's words, and are skipped
     // on their bytes, before they are decoded or split into lines.
@@ -75,18 +81,32 @@ pub fn run(root: &Path, words: &str, key: Option<&str>) -> Result<Found> {
     words.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     words.dedup();
     let finders: Vec<_> = words.iter().map(memchr::memmem::Finder::new).collect();
+    let anchor = memchr::memmem::Finder::new(anchor(&parts));
     let (named, holding) = rayon::join(
-        || named(root, &files),
+        || match &corpus.ids {
+            Some(ids) => files
+                .iter()
+                .zip(ids)
+                .map(|((_, rel), id)| {
+                    let mut s = Source::for_lookup(rel, Vec::new());
+                    s.id.clone_from(id);
+                    s
+                })
+                .collect(),
+            None => named(root, &files),
+        },
         || {
-            each_source(&files, |_, bytes| {
-                if !finders.iter().all(|f| f.find(bytes).is_some()) {
-                    return None;
-                }
-                let s = Source::for_lookup("", bytes.to_vec());
-                (!in_source(&s, &parts).is_empty()).then_some(s)
+            each_source(&corpus, |_, bytes| {
+                let holds = finders.iter().all(|f| f.find(bytes).is_some())
+                    && scan::may_hold(bytes, &anchor, &parts);
+                holds.then(|| Source::for_lookup("", bytes.to_vec()))
             })
         },
     );
+    if let Some(cache) = cache.filter(|_| corpus.stale()) {
+        let ids: Vec<String> = named.iter().map(|s| s.id.clone()).collect();
+        index::save(cache, &files, &corpus, &ids);
+    }
     let wanted = |i: usize| key.is_none_or(|key| named[i].keys().contains(&key));
     if let Some(key) = key.filter(|_| !(0..named.len()).any(wanted)) {
         let keys: Vec<&str> = named.iter().map(|s| s.id.as_str()).collect();
@@ -96,7 +116,7 @@ pub fn run(root: &Path, words: &str, key: Option<&str>) -> Result<Found> {
         bail!("no source has the key `{key}`{mean}");
     }
     let mut hits = Vec::new();
-    for (i, mut s) in holding? {
+    for (i, mut s) in holding {
         if wanted(i) {
             s.id.clone_from(&named[i].id);
             s.path.clone_from(&named[i].path);
@@ -106,68 +126,34 @@ pub fn run(root: &Path, words: &str, key: Option<&str>) -> Result<Found> {
     if !hits.is_empty() {
         return Ok(Found::Hits(hits));
     }
-    // No match: each source's best lines, read one source at a time again,
-    // then the sources of the best few read once more for their passages.
+    // No match: each source's best lines, then the sources of the best few
+    // decoded once more for their passages.
     let words = near_words(&normalized);
-    let ranked = each_source(&files, |i, bytes| {
-        wanted(i).then(|| best_lines(&Source::for_lookup("", bytes.to_vec()), i, &words))
-    })?;
+    let ranked = each_source(&corpus, |i, bytes| {
+        wanted(i).then(|| best_lines(bytes, i, &words))
+    });
     let top = top_lines(ranked.into_iter().flat_map(|(_, lines)| lines).collect());
     let mut sources = std::collections::BTreeMap::new();
     for &(_, i, _) in &top {
-        if let std::collections::btree_map::Entry::Vacant(e) = sources.entry(i) {
-            let (path, rel) = &files[i];
-            let mut s = Source::for_lookup(rel, read(path)?);
+        sources.entry(i).or_insert_with(|| {
+            let mut s = Source::for_lookup(&files[i].1, corpus.text(i).to_vec());
             s.id.clone_from(&named[i].id);
-            e.insert(s);
-        }
+            s
+        });
     }
     Ok(Found::Near(closest(&top, |i| &sources[&i], &normalized)))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
-}
-
-/// Reads each source (in parallel, into a buffer each worker reuses, so that
-/// reading thousands of files touches little fresh memory) and hands its
-/// bytes to `f` with its index in `files`, keeping what `f` returns.
+/// Hands each source's bytes to `f` (in parallel) with its index, keeping
+/// what `f` returns.
 fn each_source<T: Send>(
-    files: &[(PathBuf, String)],
+    corpus: &index::Corpus,
     f: impl Fn(usize, &[u8]) -> Option<T> + Sync,
-) -> Result<Vec<(usize, T)>> {
-    files
-        .par_iter()
-        .enumerate()
-        .map_init(Vec::new, |buf, (i, (path, _))| {
-            let len =
-                read_into(path, buf).with_context(|| format!("reading {}", path.display()))?;
-            Ok(f(i, &buf[..len]).map(|t| (i, t)))
-        })
-        .filter_map(Result::transpose)
+) -> Vec<(usize, T)> {
+    (0..corpus.len())
+        .into_par_iter()
+        .filter_map(|i| f(i, corpus.text(i)).map(|t| (i, t)))
         .collect()
-}
-
-/// Reads the file at `path` into `buf` (grown as needed, never shrunk) and
-/// returns its length: open, read, read, close, where `fs::read` also asks
-/// for the file's size first.
-fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut file = std::fs::File::open(path)?;
-    if buf.len() < 64 << 10 {
-        buf.resize(64 << 10, 0);
-    }
-    let mut len = 0;
-    loop {
-        if len == buf.len() {
-            buf.resize(2 * len, 0);
-        }
-        match file.read(&mut buf[len..]) {
-            Ok(0) => return Ok(len),
-            Ok(n) => len += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// The sources of `files` with the ids the manifest gives them, by the
@@ -303,7 +289,7 @@ fn near(sources: &[Source], query: &str) -> Vec<Near> {
     let ranked = sources
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, s)| best_lines(s, i, &words))
+        .flat_map_iter(|(i, s)| best_lines(s.text.as_bytes(), i, &words))
         .collect();
     closest(&top_lines(ranked), |i| &sources[i], query)
 }
@@ -320,15 +306,12 @@ fn near_words(query: &str) -> Vec<String> {
 /// How many lines are compared with the query in order.
 const COMPARED: usize = NEAR * 4;
 
-/// `(words held, i, line)` of the lines of source `i` that hold most of
-/// `words`: as many as the query is compared with, best first.
-fn best_lines(s: &Source, i: usize, words: &[String]) -> Vec<(usize, usize, usize)> {
-    let lines: Vec<(usize, usize, usize)> = (1..=s.lines.len())
-        .filter_map(|n| {
-            let line = s.normalized(n).to_lowercase();
-            let held = words.iter().filter(|w| line.contains(w.as_str())).count();
-            (held > 0).then_some((held, i, n))
-        })
+/// `(words held, i, line)` of the lines of source `i` (its bytes) that hold
+/// most of `words`: as many as the query is compared with, best first.
+fn best_lines(bytes: &[u8], i: usize, words: &[String]) -> Vec<(usize, usize, usize)> {
+    let lines = scan::held(bytes, words)
+        .into_iter()
+        .map(|(n, held)| (held, i, n))
         .collect();
     top_lines(lines)
 }
@@ -367,6 +350,9 @@ fn closest<'a>(
     out.truncate(NEAR);
     out
 }
+
+mod index;
+mod scan;
 
 #[cfg(test)]
 mod tests;

@@ -207,7 +207,11 @@ where
     S: AsRef<OsStr>,
 {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_explainer"));
-    cmd.args(args).env("NO_COLOR", "1");
+    // `find`'s line index goes under target/tmp, not the user's cache folder.
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("find-index");
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env("EXPLAINER_CACHE_DIR", cache);
     if let Some(dir) = dir {
         cmd.current_dir(dir);
     }
