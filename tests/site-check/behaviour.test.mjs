@@ -3,7 +3,9 @@
 //   SITE_DIR=target/site-check/site node --test --test-reporter=spec tests/site-check/behaviour.test.mjs
 //
 // The site is served on 127.0.0.1 (server.mjs) and driven in Debian's headless Chromium
-// (playwright-core, never Playwright's own browser downloads). What is checked, per page:
+// (playwright-core, never Playwright's own browser downloads); that setup, shared with the other
+// *.test.mjs files (SITE_DIR, the server, Chromium, the findings), lives in common.mjs. What is
+// checked, per page:
 //   footnotes   clicking a marker `sup.note-ref > a` moves to its note (hash #n-N, note in view,
 //               not hidden under a sticky header); the note's `a.note-back` for that marker
 //               returns to it (at 390 px with JavaScript off, where the notes are listed at the
@@ -33,92 +35,27 @@
 //   CHROMIUM_PATH   browser binary (default /usr/bin/chromium)
 //   SITE_CHECK_MAX_PER_PAGE  footnote markers and quotes checked per page at most (default 60;
 //                   an evenly spread sample, first and last included, on larger pages)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import {
+  useSite, setupBrowser, pageTest, localContext, urlOf, settle, runAxe,
+  AXE_SOURCE, LABEL, STRICT, PAGES, HOME, browser,
+} from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const SITE = process.env.SITE_DIR;
-if (!SITE || !fs.statSync(SITE, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error('behaviour.test.mjs: set SITE_DIR to a built site folder');
-  process.exit(2);
-}
-const ROOT = path.resolve(SITE);
-const LABEL = process.env.SITE_LABEL || path.basename(ROOT);
-const STRICT = process.env.SITE_STRICT === '1';
+useSite('behaviour.test.mjs');
 const WIDTHS = (process.env.SITE_CHECK_WIDTHS || '320,390,1280').split(',').map(Number);
-
-function htmlFiles(root, rel = '') {
-  const out = [];
-  for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...htmlFiles(root, r));
-    else if (e.isFile() && /\.html?$/i.test(e.name)) out.push(r);
-  }
-  return out.sort();
-}
-const PAGES = htmlFiles(ROOT);
 const isProvenance = (rel) => /^sources\/[^/]+\/index\.html$/.test(rel);
-const HOME = PAGES.includes('index.html') ? 'index.html' : PAGES[0];
-
-// ---------------------------------------------------------------------------------------------
-// findings
-
-const allFindings = [];
-function recorder(rel) {
-  const list = [];
-  return {
-    list,
-    add(check, element, detail) {
-      const line = `${LABEL}/${rel}: ${check}: ${element}: ${String(detail).replace(/\s+/g, ' ').trim()}`;
-      if (!list.includes(line)) { list.push(line); allFindings.push(line); }
-    },
-    done() { if (list.length) assert.fail(`${list.length} finding(s):\n  ${list.join('\n  ')}`); },
-  };
-}
-
-// One subtest per page: fn(f) records findings and returns a string to skip the page (nothing
-// to check there). An exception (a timeout, a page that does not load) becomes a finding too.
-async function pageTest(t, name, rel, fn) {
-  await t.test(name, async (st) => {
-    const f = recorder(rel);
-    let skip;
-    try { skip = await fn(f); } catch (e) { f.add('error', name, String(e?.message ?? e).split('\n')[0]); }
-    if (typeof skip === 'string' && !f.list.length) return st.skip(skip);
-    f.done();
-  });
-}
 
 // Feature counts over the whole site, for SITE_STRICT.
 const seen = { markers: 0, quotes: 0, lines: 0, citeLines: 0, targetLinks: 0, navPages: 0, targets: 0,
   focusStops: 0, axePages: 0, overflowLoads: 0, printCites: 0 };
 
 // ---------------------------------------------------------------------------------------------
-// browser
+// browser (started, and findings written to FINDINGS_FILE, by common.mjs)
 
-let browser, srv;
-before(async () => {
-  srv = await serve(ROOT);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  if (process.env.FINDINGS_FILE && allFindings.length) {
-    fs.appendFileSync(process.env.FINDINGS_FILE, allFindings.map((l) => l + '\n').join(''));
-  }
-});
+setupBrowser();
 
 // Helpers defined in every page (also when page scripts are off: evaluate still runs).
 const HELPERS = `
@@ -154,15 +91,8 @@ window.__inView = (el) => {
 };
 `;
 
-async function newContext(opts = {}) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-  await ctx.addInitScript({ content: HELPERS });
-  // Only the local server is ever contacted.
-  await ctx.route((u) => /^(https?|wss?):/.test(u.protocol) && !u.href.startsWith(srv.base), (r) => r.abort('blockedbyclient'));
-  return ctx;
-}
-
-const urlOf = (rel, hash = '') => srv.base + rel.split('/').map(encodeURIComponent).join('/') + hash;
+// Only the local server is ever contacted (common.mjs).
+const newContext = (opts = {}) => localContext(opts, HELPERS);
 
 // One page per context, reused (a new page costs ~4x a navigation): each open() starts from
 // about:blank, without print emulation, so no state carries over between checks.
@@ -177,17 +107,6 @@ async function open(ctx, rel, hash = '') {
   // Helpers are needed even when scripts are disabled (init scripts then do not run).
   if (!(await page.evaluate('typeof window.__desc === "function"'))) await page.evaluate(HELPERS);
   return page;
-}
-
-// Poll fn (evaluated in the page) until it returns a truthy value or ~2 s pass.
-async function settle(page, fn, arg) {
-  let v;
-  for (let i = 0; i < 20; i++) {
-    v = await page.evaluate(fn, arg);
-    if (v && v.ok) return v;
-    await page.waitForTimeout(100);
-  }
-  return v;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,11 +436,6 @@ test('keyboard: Tab reaches every link and summary with a visible focus indicato
 
 // ---------------------------------------------------------------------------------------------
 // 6. axe-core in dark mode (and light mode where check.mjs does not look)
-
-async function runAxe(page) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
-}
 
 for (const scheme of ['dark', 'light']) {
   test(`axe: ${scheme} colour scheme, details open, targeted line`, { timeout: 600e3 }, async (t) => {

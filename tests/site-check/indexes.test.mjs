@@ -1,7 +1,7 @@
 // Browser tests of the indexes (issue 14): /claims/, provenance pages and rosters, at 390,
 // 1280 and 1440 px, light and dark, JavaScript on and off (off in the light scheme). Run by tests/site-check/run on every
 // built site, like behaviour.test.mjs (same environment: SITE_DIR, SITE_LABEL, SITE_STRICT,
-// FINDINGS_FILE, CHROMIUM_PATH). What is checked:
+// FINDINGS_FILE, CHROMIUM_PATH; the setup they share lives in common.mjs). What is checked:
 //   matrix    on claims/index.html (every page of /claims/ with a .matrix-section): the matrix is
 //             wider than the text column where the screen allows; scrolled sideways to its end,
 //             the claim column (th[scope=row]) still stands at the box's left edge and shows
@@ -14,74 +14,19 @@
 //             as the box at most, the outlet's name shown in each cell), with no sideways scroll
 //             of the page or the table's box; at 1280 and 1440 px it is a table with its header
 //   overflow  the three kinds of page never scroll sideways at any width, scheme or JS setting
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { useSite, setupBrowser, recorder, localContext, urlOf, read, AXE_SOURCE, LABEL, STRICT, PAGES } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const SITE = process.env.SITE_DIR;
-if (!SITE || !fs.statSync(SITE, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error('indexes.test.mjs: set SITE_DIR to a built site folder');
-  process.exit(2);
-}
-const ROOT = path.resolve(SITE);
-const LABEL = process.env.SITE_LABEL || path.basename(ROOT);
-const STRICT = process.env.SITE_STRICT === '1';
+useSite('indexes.test.mjs');
 const WIDTHS = [390, 1280, 1440];
 const SCHEMES = ['light', 'dark'];
 
-function htmlFiles(root, rel = '') {
-  const out = [];
-  for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...htmlFiles(root, r));
-    else if (e.isFile() && /\.html?$/i.test(e.name)) out.push(r);
-  }
-  return out.sort();
-}
-const PAGES = htmlFiles(ROOT);
-const read = (rel) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 const CLAIMS = PAGES.filter((p) => /^claims\/(\d+\/)?index\.html$/.test(p) && /matrix-section/.test(read(p)));
 const PROVENANCE = PAGES.filter((p) => /^sources\/[^/]+\/index\.html$/.test(p) && !p.startsWith('sources/_pages/'));
 const ROSTERS = PAGES.filter((p) => /roster-table/.test(read(p)));
 
-const allFindings = [];
-function recorder(rel) {
-  const list = [];
-  return {
-    list,
-    add(check, element, detail) {
-      const line = `${LABEL}/${rel}: ${check}: ${element}: ${String(detail).replace(/\s+/g, ' ').trim()}`;
-      if (!list.includes(line)) { list.push(line); allFindings.push(line); }
-    },
-    done() { if (list.length) assert.fail(`${list.length} finding(s):\n  ${list.join('\n  ')}`); },
-  };
-}
-
-let browser, srv;
-before(async () => {
-  srv = await serve(ROOT);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  if (process.env.FINDINGS_FILE && allFindings.length) {
-    fs.appendFileSync(process.env.FINDINGS_FILE, allFindings.map((l) => l + '\n').join(''));
-  }
-});
-
-const urlOf = (rel) => srv.base + rel.split('/').map(encodeURIComponent).join('/');
+setupBrowser();
 
 // Every combination of width, colour scheme and JavaScript, one context each.
 async function eachSetting(t, name, pages, fn) {
@@ -91,8 +36,7 @@ async function eachSetting(t, name, pages, fn) {
   }
   // JavaScript off in the light scheme only: the scheme changes colours, not layout.
   for (const width of WIDTHS) for (const scheme of SCHEMES) for (const js of scheme === 'light' ? [true, false] : [true]) {
-    const ctx = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme, javaScriptEnabled: js, reducedMotion: 'reduce' });
-    await ctx.route((u) => /^(https?|wss?):/.test(u.protocol) && !u.href.startsWith(srv.base), (r) => r.abort('blockedbyclient'));
+    const ctx = await localContext({ viewport: { width, height: 900 }, colorScheme: scheme, javaScriptEnabled: js, reducedMotion: 'reduce' });
     const page = await ctx.newPage();
     try {
       for (const rel of pages) {

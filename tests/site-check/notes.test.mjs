@@ -29,82 +29,23 @@
 //
 // Environment: as behaviour.test.mjs (SITE_DIR, SITE_LABEL, SITE_STRICT, FINDINGS_FILE,
 // CHROMIUM_PATH). With SITE_STRICT=1 a site without notes, or without a table with code, fails.
-import { test, before, after } from 'node:test';
+// The setup shared with the other *.test.mjs files (the site's pages, the server, Chromium, the
+// findings) lives in common.mjs.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import {
+  useSite, setupBrowser, pageTest, localContext, urlOf, settle, runAxe, read,
+  LABEL, STRICT, PAGES, HOME,
+} from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const SITE = process.env.SITE_DIR;
-if (!SITE || !fs.statSync(SITE, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error('notes.test.mjs: set SITE_DIR to a built site folder');
-  process.exit(2);
-}
-const ROOT = path.resolve(SITE);
-const LABEL = process.env.SITE_LABEL || path.basename(ROOT);
-const STRICT = process.env.SITE_STRICT === '1';
-
-function htmlFiles(root, rel = '') {
-  const out = [];
-  for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...htmlFiles(root, r));
-    else if (e.isFile() && /\.html?$/i.test(e.name)) out.push(r);
-  }
-  return out.sort();
-}
-const PAGES = htmlFiles(ROOT);
-const read = (rel) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+useSite('notes.test.mjs');
 const NOTED = PAGES.filter((rel) => /class="?notes-list/.test(read(rel)));
-const HOME = PAGES.includes('index.html') ? 'index.html' : PAGES[0];
 
-const allFindings = [];
-function recorder(rel) {
-  const list = [];
-  return {
-    list,
-    add(check, element, detail) {
-      const line = `${LABEL}/${rel}: ${check}: ${element}: ${String(detail).replace(/\s+/g, ' ').trim()}`;
-      if (!list.includes(line)) { list.push(line); allFindings.push(line); }
-    },
-    done() { if (list.length) assert.fail(`${list.length} finding(s):\n  ${list.join('\n  ')}`); },
-  };
-}
-async function pageTest(t, name, rel, fn) {
-  await t.test(name, async (st) => {
-    const f = recorder(rel);
-    let skip;
-    try { skip = await fn(f); } catch (e) { f.add('error', name, String(e?.message ?? e).split('\n')[0]); }
-    if (typeof skip === 'string' && !f.list.length) return st.skip(skip);
-    f.done();
-  });
-}
 function strictNeeds(what, ok) {
   if (STRICT) assert.ok(ok, `${LABEL}: ${what} (SITE_STRICT)`);
 }
 
-let browser, srv;
-before(async () => {
-  srv = await serve(ROOT);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  if (process.env.FINDINGS_FILE && allFindings.length) {
-    fs.appendFileSync(process.env.FINDINGS_FILE, allFindings.map((l) => l + '\n').join(''));
-  }
-});
+setupBrowser();
 
 // Records layout shifts from the start of every document (also with page scripts off, where
 // init scripts do not run: then nothing is recorded, and the CLS check is not made).
@@ -116,27 +57,12 @@ try {
 } catch (e) {}
 `;
 
-async function newContext(opts = {}) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', ...opts });
-  await ctx.addInitScript({ content: INIT });
-  await ctx.route((u) => /^(https?|wss?):/.test(u.protocol) && !u.href.startsWith(srv.base), (r) => r.abort('blockedbyclient'));
-  return ctx;
-}
-const urlOf = (rel, hash = '') => srv.base + rel.split('/').map(encodeURIComponent).join('/') + hash;
+// Reduced motion unless opts say otherwise; only the local server is contacted (common.mjs).
+const newContext = (opts = {}) => localContext({ reducedMotion: 'reduce', ...opts }, INIT);
 async function open(ctx, rel, hash = '') {
   const page = await ctx.newPage();
   await page.goto(urlOf(rel, hash), { waitUntil: 'load', timeout: 30000 });
   return page;
-}
-// Poll fn in the page until it returns { ok: true } or ~2 s pass.
-async function settle(page, fn, arg) {
-  let v;
-  for (let i = 0; i < 20; i++) {
-    v = await page.evaluate(fn, arg);
-    if (v && v.ok) return v;
-    await page.waitForTimeout(100);
-  }
-  return v;
 }
 
 // The sidenote layout as the reader sees it: problems in words, none when it is right.
@@ -370,10 +296,6 @@ test('print: notes listed with their targets (1440 px, JavaScript on)', { timeou
   } finally { await ctx.close(); }
 });
 
-async function axe(page) {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
-}
 function axeFindings(f, res, where) {
   for (const v of res.violations) for (const n of v.nodes.slice(0, 3)) f.add('axe', `${n.target.join(' ')} ${where}`, `${v.id}: ${n.failureSummary || v.help}`);
 }
@@ -398,7 +320,7 @@ test('axe: a note open on a phone, sidenotes on a wide screen, light and dark', 
               await page.evaluate(() => { const li = document.querySelector('.notes-list > li'); location.hash = li.id; });
             }
             await page.waitForTimeout(100);
-            axeFindings(f, await axe(page), `@${width}px ${colorScheme}`);
+            axeFindings(f, await runAxe(page), `@${width}px ${colorScheme}`);
             await page.close();
           });
         }

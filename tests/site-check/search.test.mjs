@@ -14,50 +14,25 @@
 //   axe       axe-core (WCAG 2.1 A/AA) on /search/ with results shown, light and dark
 //   no-js     with JavaScript off the form and its explanation are shown, with links to
 //             /claims/ and /sources/
-// Findings go to FINDINGS_FILE as in behaviour.test.mjs ("LABEL/search: check: detail").
-import { test, before, after } from 'node:test';
+// Findings go to FINDINGS_FILE as in behaviour.test.mjs ("LABEL/search: check: detail"). The
+// setup shared with the other *.test.mjs files (SITE_DIR, the server, Chromium, the findings
+// file) lives in common.mjs; here the browser starts only when the site has /search/.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { useSite, setupBrowser, runAxe, allFindings, ROOT, LABEL, browser, srv } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const SITE = process.env.SITE_DIR;
-if (!SITE || !fs.statSync(SITE, { throwIfNoEntry: false })?.isDirectory()) {
-  console.error('search.test.mjs: set SITE_DIR to a built site folder');
-  process.exit(2);
-}
-const ROOT = path.resolve(SITE);
-const LABEL = process.env.SITE_LABEL || path.basename(ROOT);
+useSite('search.test.mjs');
 const HAS_SEARCH = fs.existsSync(path.join(ROOT, 'search/index.html'));
 const skip = HAS_SEARCH ? false : 'the site has no /search/ (search = false)';
 
-const findings = [];
 function finding(check, detail) {
-  findings.push(`${LABEL}/search/index.html: ${check}: ${String(detail).replace(/\s+/g, ' ').trim()}`);
+  allFindings.push(`${LABEL}/search/index.html: ${check}: ${String(detail).replace(/\s+/g, ' ').trim()}`);
 }
 
-let browser, srv;
-before(async () => {
-  if (!HAS_SEARCH) return;
-  srv = await serve(ROOT);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  if (process.env.FINDINGS_FILE && findings.length) {
-    fs.appendFileSync(process.env.FINDINGS_FILE, findings.map((l) => l + '\n').join(''));
-  }
-});
+// The browser only for a site with /search/.
+setupBrowser({ when: HAS_SEARCH });
 
 // Every request the context makes; any outside the site is refused and remembered.
 async function newContext(opts = {}) {
@@ -172,8 +147,7 @@ test('search: index, UI, requests, axe, no-JS', { skip, timeout: 300e3 }, async 
         await page.emulateMedia({ colorScheme: scheme });
         await page.goto(srv.base + 'search/index.html?q=' + encodeURIComponent(lineWord), { waitUntil: 'load' });
         await page.waitForSelector('.pagefind-ui__result-link', { timeout: 20000 });
-        await page.addScriptTag({ content: AXE_SOURCE });
-        const res = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+        const res = await runAxe(page);
         const bad = res.violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(' ')}: ${v.help}${v.id === 'color-contrast' ? ` (${n.any[0]?.message || ''})` : ''}`));
         bad.forEach((b) => finding(`axe ${scheme}`, b));
         assert.deepEqual(bad, []);

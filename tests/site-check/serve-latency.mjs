@@ -7,12 +7,14 @@
 // content/_index.md N times. Each sample is the time from the file write to the browser's
 // `load` event of the reloaded page (the page is checked to show the edit). Prints every
 // sample and the median, and the median of the server's own rebuild times ("rebuilt in N ms"
-// on its stderr). Nothing in the repository is written.
+// on its stderr). Nothing in the repository is written. The browser binary (CHROMIUM_PATH,
+// default /usr/bin/chromium) and its flags are the browser tests', from common.mjs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, ARGS } from './common.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -53,10 +55,7 @@ const url = await new Promise((resolve, reject) => {
   server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
 });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 const samples = [];
 try {
   const tab = await browser.newPage();
