@@ -30,6 +30,20 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
 
+/// Asks Linux for no transparent huge pages in this process. mimalloc asks
+/// for them on its arenas, and the first touch of any byte of one then zeroes
+/// and holds 2 MiB: a 10,000-page build peaked at 360 MiB with them and 333
+/// MiB without, for the same CPU time (4.74 and 4.77 s, medians of 9
+/// interleaved runs). The kernel checks the flag at each fault, so it holds
+/// for memory mapped before too.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: sets one flag of this process; the call reads no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "explainer",
@@ -318,6 +332,7 @@ fn find(root: &std::path::Path, words: &str, key: Option<&str>) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    no_huge_pages();
     if !matches!(cli.command, Command::Serve { .. }) {
         keep_freed_memory();
     }
