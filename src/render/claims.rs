@@ -13,7 +13,7 @@ use super::links::{
     claim_href, claim_id, encode_path, lines_label, root_of, short_name, source_url,
 };
 use super::markup::{paged, pager, PagerLink};
-use super::tally::{is_attributed, origin_label, origins_label, origins_of, sources_of};
+use super::tally::{is_attributed, origin_label, origins_label, origins_of, sources_of, Tally};
 use super::theme::Theme;
 use super::verbatim;
 use crate::diagnostic::Diagnostic;
@@ -229,7 +229,7 @@ struct PageView<'a> {
 }
 
 /// The claims of one page of `/claims/` as the list shows them.
-fn entries(site: &Site, ids: &[usize], root: &str) -> Vec<claim_list::Entry> {
+fn entries(site: &Site, tally: &Tally, ids: &[usize], root: &str) -> Vec<claim_list::Entry> {
     ids.iter()
         .map(|&claim| {
             let c = &site.claims[claim];
@@ -247,7 +247,7 @@ fn entries(site: &Site, ids: &[usize], root: &str) -> Vec<claim_list::Entry> {
                     .iter()
                     .map(|o| origin_label(site, o))
                     .collect(),
-                attributed: is_attributed(site, claim),
+                attributed: tally.claim_attributed[claim],
                 cites: site.pages[c.page].group_refs[c.group]
                     .iter()
                     .map(|r| claim_list::Cite {
@@ -306,7 +306,10 @@ pub(crate) fn page(
         unattributed_single_origin: tally.unattributed_single_origin,
         groups,
         matrix,
-        list_html: claim_list::html(&entries(site, &ids, &root), k > 1 && continues(site, &ids)),
+        list_html: claim_list::html(
+            &entries(site, tally, &ids, &root),
+            k > 1 && continues(site, &ids),
+        ),
         rows: if matrix { rows } else { Vec::new() },
         columns: cols
             .iter()

@@ -3,6 +3,8 @@
 //! origins a claim rests on (SPEC 2, 5), which every count of corroboration
 //! uses: copies of one report are one origin.
 
+use rayon::prelude::*;
+
 use crate::resolve::{Origin, Site};
 
 use super::links::short_name;
@@ -19,23 +21,39 @@ pub(crate) struct Tally {
     pub unattributed_single_origin: usize,
     /// Distinct claims citing each source.
     pub per_source: Vec<usize>,
+    /// Per claim: does its text name an outlet it cites ([`is_attributed`])?
+    pub claim_attributed: Vec<bool>,
 }
 
 impl Tally {
+    /// One pass over the claims, in parallel, with each source's outlet
+    /// names prepared once (not once per claim that cites it).
     pub fn new(site: &Site) -> Self {
+        let names: Vec<Vec<Name>> = (0..site.sources.len())
+            .into_par_iter()
+            .map(|s| outlet_names(site, s))
+            .collect();
+        let per_claim: Vec<(Vec<usize>, bool, bool)> = (0..site.claims.len())
+            .into_par_iter()
+            .map(|c| {
+                let sources = sources_of(site, c);
+                let one = origins_of(site, c).len() == 1;
+                let named = names_any(site, c, sources.iter().map(|&s| &names[s]));
+                (sources, one, named)
+            })
+            .collect();
         let mut per_source = vec![0; site.sources.len()];
         let (mut single, mut single_origin, mut attributed, mut unattributed_single) = (0, 0, 0, 0);
-        for c in 0..site.claims.len() {
-            let sources = sources_of(site, c);
+        let mut claim_attributed = Vec::with_capacity(per_claim.len());
+        for (sources, one, named) in per_claim {
             single += usize::from(sources.len() == 1);
-            let one = origins_of(site, c).len() == 1;
-            let named = is_attributed(site, c);
             single_origin += usize::from(one);
             attributed += usize::from(named);
             unattributed_single += usize::from(one && !named);
             for s in sources {
                 per_source[s] += 1;
             }
+            claim_attributed.push(named);
         }
         Tally {
             single,
@@ -43,6 +61,7 @@ impl Tally {
             attributed,
             unattributed_single_origin: unattributed_single,
             per_source,
+            claim_attributed,
         }
     }
 }
@@ -96,38 +115,92 @@ pub(crate) fn origins_label(site: &Site, s: usize) -> String {
 /// by the `label` the manifest gives it ("Unnamed outlet A reports …")? Then
 /// it is an attributed statement, not a fact the site asserts.
 pub(crate) fn is_attributed(site: &Site, claim: usize) -> bool {
+    let names: Vec<Vec<Name>> = sources_of(site, claim)
+        .into_iter()
+        .map(|s| outlet_names(site, s))
+        .collect();
+    names_any(site, claim, names.iter())
+}
+
+/// Does the claim's text name one of `names` (prepared by [`outlet_names`])?
+fn names_any<'a>(site: &Site, claim: usize, names: impl Iterator<Item = &'a Vec<Name>>) -> bool {
+    let raw = &site.claims[claim].text;
+    let candidates: Vec<&Name> = names
+        .flatten()
+        .filter(|n| {
+            n.key
+                .as_ref()
+                .is_none_or(|k| k.find(raw.as_bytes()).is_some())
+        })
+        .collect();
+    if candidates.is_empty() {
+        return false;
+    }
     // The claim keeps the editor's characters; outlets are named in any typography.
-    let text = crate::text::normalize_str(&site.claims[claim].text);
+    let text = crate::text::normalize_str(raw);
+    candidates.iter().any(|name| holds_words(&text, &name.text))
+}
+
+/// An outlet's name as claims are searched for it.
+struct Name {
+    /// Normalized, without a leading "The".
+    text: String,
+    /// Its longest run of letters and digits, which normalization leaves as
+    /// it is: a claim whose raw text lacks it cannot name the outlet, and is
+    /// not normalized to be sure (most claims name no outlet).
+    key: Option<memchr::memmem::Finder<'static>>,
+}
+
+impl Name {
+    fn new(text: String) -> Name {
+        let key = text
+            .split(|c: char| !c.is_alphanumeric())
+            .max_by_key(|w| w.len())
+            .filter(|w| !w.is_empty())
+            .map(|w| memchr::memmem::Finder::new(w).into_owned());
+        Name { text, key }
+    }
+}
+
+/// The names a claim citing source `s` may name it by: its publisher,
+/// label and origin, and the publisher and label of each source it retells
+/// (or the outlet it names as its origin), normalized, without a leading
+/// "The", the empty ones left out.
+fn outlet_names(site: &Site, s: usize) -> Vec<Name> {
     let mut names: Vec<String> = Vec::new();
-    for s in sources_of(site, claim) {
-        let meta = &site.sources[s].meta;
-        names.extend(meta.publisher.iter().cloned());
-        names.extend(meta.label.iter().cloned());
-        names.extend(meta.origin.iter().cloned());
-        for o in &site.origins[s] {
-            if let Origin::Source(i) = o {
-                let meta = &site.sources[*i].meta;
-                names.extend(meta.publisher.iter().cloned());
-                names.extend(meta.label.iter().cloned());
-            } else {
-                names.push(origin_label(site, o));
-            }
+    let meta = &site.sources[s].meta;
+    names.extend(meta.publisher.iter().cloned());
+    names.extend(meta.label.iter().cloned());
+    names.extend(meta.origin.iter().cloned());
+    for o in &site.origins[s] {
+        if let Origin::Source(i) = o {
+            let meta = &site.sources[*i].meta;
+            names.extend(meta.publisher.iter().cloned());
+            names.extend(meta.label.iter().cloned());
+        } else {
+            names.push(origin_label(site, o));
         }
     }
     names
         .iter()
-        .any(|n| names_outlet(&text, &crate::text::normalize_str(n)))
+        .map(|n| prepared(&crate::text::normalize_str(n)).to_string())
+        .filter(|n| !n.is_empty())
+        .map(Name::new)
+        .collect()
 }
 
-/// Whether `text` names the outlet `name` (a leading "The" optional), as
-/// whole words.
-fn names_outlet(text: &str, name: &str) -> bool {
+/// A name as whole-word matching compares it: trimmed, a leading "The" dropped.
+fn prepared(name: &str) -> &str {
     let name = name.trim();
-    let name = name.strip_prefix("The ").unwrap_or(name).trim();
-    if name.is_empty() {
+    name.strip_prefix("The ").unwrap_or(name).trim()
+}
+
+/// Whether `text` holds `words` (not empty) as whole words.
+fn holds_words(text: &str, words: &str) -> bool {
+    if words.is_empty() {
         return false;
     }
-    text.match_indices(name).any(|(at, m)| {
+    text.match_indices(words).any(|(at, m)| {
         let before = text[..at].chars().next_back();
         let after = text[at + m.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
@@ -136,7 +209,13 @@ fn names_outlet(text: &str, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::names_outlet;
+    use super::{holds_words, prepared};
+
+    /// Whether `text` names the outlet `name` (a leading "The" optional), as
+    /// whole words.
+    fn names_outlet(text: &str, name: &str) -> bool {
+        holds_words(text, prepared(name))
+    }
 
     #[test]
     fn an_outlet_is_named_by_whole_words_with_or_without_the() {
