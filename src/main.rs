@@ -117,6 +117,10 @@ enum Command {
         drafts: bool,
     },
     /// Find the source lines holding some words, each with a ready-to-paste citation.
+    ///
+    /// Keeps a copy of the sources between runs (its line index) in $EXPLAINER_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/explainer, else ~/.cache/explainer, never in the site; a source changed
+    /// since is read again, and deleting the folder is always safe.
     Find {
         /// The words (normalized as quotes are; `...` elides).
         words: String,

@@ -5,8 +5,8 @@
 //! (at 5,000 sources those were most of a search's time).
 //!
 //! The index is a cache and nothing else: it lives outside the site (see
-//! [`location`]), a source is taken from it only when its size and
-//! modification time are those recorded and it was not modified within
+//! [`location`]), a source is taken from it only when its size and times
+//! ([`Stamp`]) are those recorded and it was not modified within
 //! [`RACY`] of the index being made (a file written in the same clock tick
 //! as it was read could otherwise look unchanged, as in Git's index), and a
 //! missing, unreadable, foreign or damaged index is ignored and written
@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context;
 use rayon::prelude::*;
 
-pub(super) const MAGIC: &[u8] = b"explainer find index 1\n";
+pub(super) const MAGIC: &[u8] = b"explainer find index 2\n";
 
 /// How long after its modification a file is trusted by its size and time.
 const RACY: Duration = Duration::from_secs(2);
@@ -40,27 +40,45 @@ pub fn location(root: &Path) -> Option<PathBuf> {
     Some(dir.join(format!("find-{}", crate::load::source::hex(&digest[..8]))))
 }
 
-/// A file's size and modification time, as recorded in the index.
+/// A file's size, modification time, and (on Unix) inode and status-change
+/// time, as recorded in the index. The status-change time moves on every
+/// write and cannot be set back, so a file copied over with an old
+/// modification time (`cp -p`, `touch -d`) does not look unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     len: u64,
     secs: i64,
     nanos: u32,
+    changed_secs: i64,
+    changed_nanos: u32,
+    inode: u64,
 }
 
 impl Stamp {
     pub fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
         let (secs, nanos) = since_epoch(meta.modified().ok()?);
+        #[cfg(unix)]
+        let (changed_secs, changed_nanos, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime(), meta.ctime_nsec() as u32, meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (changed_secs, changed_nanos, inode) = (secs, nanos, 0);
         Some(Stamp {
             len: meta.len(),
             secs,
             nanos,
+            changed_secs,
+            changed_nanos,
+            inode,
         })
     }
 
     /// Was the file last modified well before `made` (seconds since the
-    /// epoch), so that an unchanged stamp means unchanged bytes?
+    /// epoch), so that an unchanged stamp means unchanged bytes? (By its
+    /// modification time, as Git decides: a status change alone, a `chmod`
+    /// or a copy keeping an old time, already shows in the stamp.)
     fn settled_before(&self, made: i64) -> bool {
         self.secs.saturating_add(RACY.as_secs() as i64) < made
     }
@@ -255,6 +273,9 @@ fn put_stamp(out: &mut Vec<u8>, stamp: Option<Stamp>) {
             out.extend_from_slice(&s.len.to_le_bytes());
             out.extend_from_slice(&s.secs.to_le_bytes());
             out.extend_from_slice(&s.nanos.to_le_bytes());
+            out.extend_from_slice(&s.changed_secs.to_le_bytes());
+            out.extend_from_slice(&s.changed_nanos.to_le_bytes());
+            out.extend_from_slice(&s.inode.to_le_bytes());
         }
     }
 }
@@ -325,6 +346,9 @@ impl<'a> Reader<'a> {
                 len: u64::from_le_bytes(self.array()?),
                 secs: i64::from_le_bytes(self.array()?),
                 nanos: u32::from_le_bytes(self.array()?),
+                changed_secs: i64::from_le_bytes(self.array()?),
+                changed_nanos: u32::from_le_bytes(self.array()?),
+                inode: u64::from_le_bytes(self.array()?),
             })),
             _ => None,
         }
