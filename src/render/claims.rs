@@ -13,7 +13,7 @@ use super::links::{
     claim_href, claim_id, encode_path, lines_label, root_of, short_name, source_url,
 };
 use super::markup::{paged, pager, PagerLink};
-use super::tally::{is_attributed, origin_label, origins_label, origins_of, sources_of, Tally};
+use super::tally::{origin_label, origins_label, origins_of, sources_of, Tally};
 use super::theme::Theme;
 use super::verbatim;
 use crate::diagnostic::Diagnostic;
@@ -71,7 +71,14 @@ struct PerSource {
     claims: usize,
 }
 
-fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &str) -> Row {
+fn row(
+    site: &Site,
+    tally: &Tally,
+    claim: usize,
+    columns: &[usize],
+    root: &str,
+    anchor_page: &str,
+) -> Row {
     let c = &site.claims[claim];
     let refs = &site.pages[c.page].group_refs[c.group];
     let line_href = |source: usize, first: usize| {
@@ -102,7 +109,7 @@ fn row(site: &Site, claim: usize, columns: &[usize], root: &str, anchor_page: &s
         .map(|o| origin_label(site, o))
         .collect();
     let id = claim_id(site, claim);
-    let attributed = is_attributed(site, claim);
+    let attributed = tally.claim_attributed[claim];
     Row {
         anchor: format!("{anchor_page}#{id}"),
         id,
@@ -296,7 +303,7 @@ pub(crate) fn page(
     let pages = page_count(site);
     let rows: Vec<Row> = ids
         .iter()
-        .map(|&c| row(site, c, &cols, &root, ""))
+        .map(|&c| row(site, tally, c, &cols, &root, ""))
         .collect();
     let claims = ClaimsView {
         total: site.claims.len(),
@@ -359,6 +366,7 @@ struct ShortcodeView {
 /// The `{{ claims() }}` table for one page's claims: a matrix over the sources they cite.
 pub(crate) fn shortcode(
     site: &Site,
+    tally: &Tally,
     theme: &Theme,
     root: &str,
     claims: Range<usize>,
@@ -374,7 +382,7 @@ pub(crate) fn shortcode(
     let rows: Vec<Row> = ids
         .iter()
         .map(|&c| {
-            let mut r = row(site, c, &cols, root, "");
+            let mut r = row(site, tally, c, &cols, root, "");
             r.anchor = entry_href(site, c, root);
             r
         })

@@ -138,7 +138,9 @@ impl Plan {
                         Shortcode::Delegation { id } => {
                             roster::shortcode(site, theme, root, Some(id))
                         }
-                        Shortcode::Claims => claims::shortcode(site, theme, root, claims),
+                        Shortcode::Claims => {
+                            claims::shortcode(site, &chrome.tally, theme, root, claims)
+                        }
                     },
                 },
                 chrome,

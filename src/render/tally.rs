@@ -21,7 +21,7 @@ pub(crate) struct Tally {
     pub unattributed_single_origin: usize,
     /// Distinct claims citing each source.
     pub per_source: Vec<usize>,
-    /// Per claim: does its text name an outlet it cites ([`is_attributed`])?
+    /// Per claim: does its text name an outlet it cites ([`names_any`])?
     pub claim_attributed: Vec<bool>,
 }
 
@@ -110,19 +110,11 @@ pub(crate) fn origins_label(site: &Site, s: usize) -> String {
     }
 }
 
-/// Does the claim's text name an outlet it cites, or the origin of one
+/// Does the claim's text name one of `names` (prepared by [`outlet_names`]
+/// for the sources it cites): an outlet it cites, or the origin of one
 /// ("Newsmax says …", "The Jerusalem Post reported …"), by its publisher or
 /// by the `label` the manifest gives it ("Unnamed outlet A reports …")? Then
 /// it is an attributed statement, not a fact the site asserts.
-pub(crate) fn is_attributed(site: &Site, claim: usize) -> bool {
-    let names: Vec<Vec<Name>> = sources_of(site, claim)
-        .into_iter()
-        .map(|s| outlet_names(site, s))
-        .collect();
-    names_any(site, claim, names.iter())
-}
-
-/// Does the claim's text name one of `names` (prepared by [`outlet_names`])?
 fn names_any<'a>(site: &Site, claim: usize, names: impl Iterator<Item = &'a Vec<Name>>) -> bool {
     let raw = &site.claims[claim].text;
     let candidates: Vec<&Name> = names
