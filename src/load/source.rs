@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::text;
 
 pub const MANIFEST: &str = "sources/sources.toml";
-const BOM: &str = "\u{FEFF}";
+pub const BOM: &str = "\u{FEFF}";
 
 /// Metadata from `sources.toml`; all optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -204,18 +204,28 @@ fn stem(path: &str) -> &str {
 /// Lines split at `\n`; a `\r` before it is not part of the line; a final
 /// line without a newline is a line; an empty file has no lines.
 pub fn split_lines(text: &str) -> Vec<Range<usize>> {
+    split_line_bytes(text.as_bytes())
+}
+
+/// [`split_lines`] of bytes that may not be UTF-8 (`find` splits sources
+/// before decoding them): the same ranges, as `\n` and `\r` are single bytes.
+pub fn split_line_bytes(bytes: &[u8]) -> Vec<Range<usize>> {
     let mut lines = Vec::new();
     let mut start = 0;
-    for (i, _) in text.match_indices('\n') {
-        let end = if text[..i].ends_with('\r') { i - 1 } else { i };
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        let end = if i > start && bytes[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
         lines.push(start..end);
         start = i + 1;
     }
-    if start < text.len() {
-        let end = if text.ends_with('\r') {
-            text.len() - 1
+    if start < bytes.len() {
+        let end = if bytes.ends_with(b"\r") {
+            bytes.len() - 1
         } else {
-            text.len()
+            bytes.len()
         };
         lines.push(start..end);
     }

@@ -4,21 +4,19 @@
 //! and a source with nothing to show should cost a few searches of its
 //! bytes.
 //!
-//! Lines are split as [`crate::load::source::split_lines`] splits them
-//! (after a byte-order mark, at `\n`, a `\r` before it not part of the
-//! line), and bytes that are not UTF-8 are read as `Source::for_lookup`
-//! reads them, so the line numbers and texts here are the source's.
+//! Lines are split by [`source::split_line_bytes`], as a source's are
+//! (after a byte-order mark), and bytes that are not UTF-8 are read as
+//! `Source::for_lookup` reads them, so the line numbers and texts here are
+//! the source's.
 
 use memchr::memmem::Finder;
 
-use crate::load::source::Source;
+use crate::load::source::{self, Source};
 use crate::text;
-
-const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
 /// The text after a byte-order mark, as a source's lines are counted.
 fn body(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(BOM).unwrap_or(bytes)
+    bytes.strip_prefix(source::BOM.as_bytes()).unwrap_or(bytes)
 }
 
 /// Could one of `parts`' matches start on a line of `bytes`? Every match
@@ -56,7 +54,7 @@ pub fn may_hold(bytes: &[u8], anchor: &Finder, parts: &[&str]) -> bool {
 /// word, and checked on the normalized line only where that could differ.
 pub fn held(bytes: &[u8], words: &[String]) -> Vec<(usize, usize)> {
     let bytes = body(bytes);
-    let lines = line_ranges(bytes);
+    let lines = source::split_line_bytes(bytes);
     let all = |_: usize| true;
     if words.len() > 64 {
         return (0..lines.len())
@@ -121,30 +119,6 @@ fn held_exactly(line: &[u8], words: &[String], which: impl Fn(usize) -> bool) ->
         .count()
 }
 
-/// The byte ranges of the lines of `bytes`, as `split_lines` gives them.
-fn line_ranges(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for i in memchr::memchr_iter(b'\n', bytes) {
-        let end = if i > start && bytes[i - 1] == b'\r' {
-            i - 1
-        } else {
-            i
-        };
-        lines.push(start..end);
-        start = i + 1;
-    }
-    if start < bytes.len() {
-        let end = if bytes.ends_with(b"\r") {
-            bytes.len() - 1
-        } else {
-            bytes.len()
-        };
-        lines.push(start..end);
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,7 +156,7 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(bytes)
             );
-            assert_eq!(line_ranges(body(bytes)).len(), s.lines.len());
+            assert_eq!(source::split_line_bytes(body(bytes)).len(), s.lines.len());
         }
         // Characters that lower-case to ASCII letters, and folded marks.
         let bytes = texts[5];
