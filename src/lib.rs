@@ -352,21 +352,8 @@ pub(crate) fn write_lock(root: &Path, lock: &lock::Lock) -> Result<(), Failure> 
     if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(());
     }
-    // One name per write: two builds of one process may write at once.
-    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temp = root.join(format!(".{}.{}-{n}.tmp", lock::FILE, std::process::id()));
-    // `create_new` fails on anything already there, a symbolic link included.
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, &path)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(io(e, "writing", &path));
-    }
-    Ok(())
+    // A temporary name per write: two builds of one process may write at once.
+    write::replace_file(&path, text.as_bytes()).map_err(|e| io(e, "writing", &path))
 }
 
 /// `explainer lock`: verify everything but the lock, then record every cited

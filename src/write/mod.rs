@@ -52,6 +52,27 @@ pub fn atomically(out: &Path, files: &[Output]) -> Result<Vec<String>> {
     staging.commit()
 }
 
+/// Replaces the file at `path` with `bytes` in one step: they are written
+/// to a temporary file beside it (a new name per call, created only if
+/// nothing stands there, so never through a symbolic link) and renamed over
+/// it, so a reader sees the old file or the new one, never half of one.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = path.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, bytes));
+    written
+        .and_then(|()| std::fs::rename(&temp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temp);
+        })
+}
+
 /// One output file: path relative to the output dir (with `/`), and bytes.
 pub type Output = (String, Vec<u8>);
 

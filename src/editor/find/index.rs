@@ -240,20 +240,8 @@ pub fn save(cache: &Path, files: &[(PathBuf, String)], corpus: &Corpus, ids: &[S
         put_str(&mut out, &ids[i]);
         put_bytes(&mut out, corpus.text(i));
     }
-    let write = || -> std::io::Result<()> {
-        let dir = cache.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            cache.file_name().unwrap_or_default().to_string_lossy(),
-            std::process::id()
-        ));
-        std::fs::write(&tmp, &out)?;
-        std::fs::rename(&tmp, cache).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
-    };
-    let _ = write();
+    let dir = cache.parent().unwrap_or(Path::new("."));
+    let _ = std::fs::create_dir_all(dir).and_then(|()| crate::write::replace_file(cache, &out));
 }
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
