@@ -290,3 +290,124 @@ fn a_template_error_in_an_edited_page_fails_the_rebuild() {
         other => panic!("expected E010, got {:?}", other.map(|r| r.stats)),
     }
 }
+
+/// With the watcher's word that it named every change, files it did not
+/// name are taken as they were (no stat of thousands of files), but every
+/// file it names is read, and a folder is walked again whenever a file came
+/// or went: the result is still exactly a full build.
+#[test]
+fn a_complete_report_is_trusted_and_still_serves_what_a_full_build_renders() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+    let rebuild = |preview: &mut Preview, changed: &[PathBuf], when: &str| {
+        preview.report_complete();
+        preview
+            .rebuild(changed)
+            .unwrap_or_else(|_| panic!("{when}: the rebuild fails"));
+        assert_matches_full_build(preview, &root, when);
+    };
+
+    let page = edit(&root, "content/x/b.md", |t| {
+        format!("{t}\nA new claim [@beta:4 \"The joint committee will meet every week\"].\n")
+    });
+    rebuild(&mut preview, &[page], "a reported edit");
+
+    // A new folder with a page: the watcher names the folder.
+    let folder = root.join("content/later");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("c.md"),
+        "+++\ntitle = \"Later\"\n+++\n\nStill weekly [@alpha:3 \"will meet every week\"].\n",
+    )
+    .unwrap();
+    rebuild(&mut preview, std::slice::from_ref(&folder), "a new folder");
+    assert!(preview.current().unwrap().has("later/c/index.html"));
+
+    // A new file in a known folder, named by the watcher.
+    let added = root.join("content/later/d.md");
+    fs::write(&added, "+++\ntitle = \"D\"\n+++\n\nWeekly [@alpha:3].\n").unwrap();
+    rebuild(&mut preview, &[added], "a new file");
+
+    // The folder moved out of the site: the watcher names only the folder.
+    let moved = root.with_file_name("moved-out");
+    fs::rename(&folder, &moved).unwrap();
+    rebuild(&mut preview, &[folder], "a folder moved away");
+    assert!(!preview.current().unwrap().has("later/c/index.html"));
+
+    // A page renamed: the watcher names both paths.
+    let (from, to) = (root.join("content/x/b.md"), root.join("content/x/e.md"));
+    fs::rename(&from, &to).unwrap();
+    rebuild(&mut preview, &[from, to], "a renamed page");
+    assert!(preview.current().unwrap().has("x/e/index.html"));
+
+    // A source's text and its pin: both named.
+    let gamma = root.join("sources/wire/002_gamma.txt");
+    let old_pin = sha256_hex(&fs::read(&gamma).unwrap());
+    let text = format!(
+        "{}A line added later.\n",
+        fs::read_to_string(&gamma).unwrap()
+    );
+    fs::write(&gamma, &text).unwrap();
+    let manifest = edit(&root, "sources/sources.toml", |t| {
+        t.replace(&old_pin, &sha256_hex(text.as_bytes()))
+    });
+    rebuild(&mut preview, &[gamma, manifest], "a source edit");
+}
+
+/// The report is trusted for the rebuild it was given for, and only that
+/// one: the next rebuild without it checks every file again.
+#[test]
+fn an_unreported_edit_is_seen_unless_the_report_was_complete() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+    let title = |preview: &Preview| {
+        let g = preview.current().unwrap();
+        let p = g
+            .site()
+            .pages
+            .iter()
+            .find(|p| p.page.file == "content/x/b.md")
+            .unwrap();
+        p.page.front.title.clone()
+    };
+    edit(&root, "content/x/b.md", |t| {
+        t.replacen("title = \"", "title = \"New ", 1)
+    });
+    // A complete report that does not name the page: the page is as it was.
+    preview.report_complete();
+    preview.rebuild(&[]).unwrap();
+    assert!(!title(&preview).starts_with("New "), "{}", title(&preview));
+    // The next rebuild without the watcher's word checks every file.
+    preview.rebuild(&[]).unwrap();
+    assert!(title(&preview).starts_with("New "), "{}", title(&preview));
+    assert_matches_full_build(&preview, &root, "after the check");
+}
+
+/// The claims tally is reused for unchanged pages only while the sources
+/// are the same: a new publisher name changes which claims name the outlet
+/// they cite ("Beta News reports …"), though no page changed.
+#[test]
+fn a_renamed_publisher_retallies_claims_whose_pages_did_not_change() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+    let flagged = |preview: &Preview| {
+        let g = preview.current().unwrap();
+        let claims =
+            String::from_utf8(g.file("claims/index.html").unwrap().unwrap().to_vec()).unwrap();
+        // A claim on a single origin that does not name it is flagged.
+        claims.matches("origin-flag").count()
+    };
+    let before = flagged(&preview);
+    let manifest = edit(&root, "sources/sources.toml", |t| {
+        t.replace("publisher = \"Beta News\"", "publisher = \"Beta Wire\"")
+    });
+    preview.rebuild(&[manifest]).unwrap();
+    assert_matches_full_build(&preview, &root, "after a publisher was renamed");
+    assert!(
+        flagged(&preview) > before,
+        "{before} claims were flagged before"
+    );
+}

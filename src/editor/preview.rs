@@ -25,24 +25,31 @@ pub struct Generation {
     site: Site,
     theme: Theme,
     plan: Plan,
-    /// Every file of the site, and the job that renders it.
-    jobs: HashMap<String, Job>,
+    /// Every file of the site, and the job that renders it (shared with the
+    /// next build when its files are the same).
+    jobs: Arc<HashMap<String, Job>>,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
 impl Generation {
-    fn new(site: Site, theme: Theme) -> Generation {
+    /// `previous`: the last good build, whose work is reused where the
+    /// change left it valid.
+    fn new(site: Site, theme: Theme, previous: Option<&Generation>) -> Generation {
         // A preview is not published: no minification, for a faster reload.
-        let plan = Plan::new(&site, &theme, false);
-        let jobs = plan
-            .jobs(&site)
-            .into_iter()
-            .flat_map(|job| {
-                plan.paths(&site, &theme, job)
-                    .into_iter()
-                    .map(move |path| (path, job))
-            })
-            .collect();
+        let plan = Plan::after(&site, &theme, false, previous.map(|g| (&g.site, &g.plan)));
+        let list = plan.jobs(&site);
+        let jobs = match previous.filter(|g| same_files(g, &list, &site, &theme)) {
+            Some(g) => Arc::clone(&g.jobs),
+            None => Arc::new(
+                list.into_iter()
+                    .flat_map(|job| {
+                        plan.paths(&site, &theme, job)
+                            .into_iter()
+                            .map(move |path| (path, job))
+                    })
+                    .collect(),
+            ),
+        };
         Generation {
             site,
             theme,
@@ -142,12 +149,30 @@ impl Generation {
     }
 }
 
+/// Does the build of `site` (whose jobs are `jobs`) have the same files as
+/// `g`? The paths of a job depend only on its page's URL, its source's id
+/// and file name, or the theme's static files; listing every path again is
+/// a large part of a rebuild on a large site, and most edits change none.
+fn same_files(g: &Generation, jobs: &[Job], site: &Site, theme: &Theme) -> bool {
+    g.plan.jobs(&g.site) == jobs
+        && Arc::ptr_eq(&g.site.sources, &site.sources)
+        && g.site.pages.len() == site.pages.len()
+        && g.site
+            .pages
+            .iter()
+            .zip(&site.pages)
+            .all(|(a, b)| a.page.url == b.page.url)
+        && g.theme.statics.keys().eq(theme.statics.keys())
+}
+
 /// The live preview of one site.
 pub struct Preview {
     opts: Options,
     cache: load::Cache,
     memo: resolve::Memo,
     current: Option<Arc<Generation>>,
+    /// The next rebuild's list of changes is complete (see [`Preview::report_complete`]).
+    complete: bool,
 }
 
 /// Does a change to `path` (below `root`) touch how every page looks?
@@ -163,7 +188,16 @@ impl Preview {
             cache: load::Cache::default(),
             memo: resolve::Memo::default(),
             current: None,
+            complete: false,
         }
+    }
+
+    /// The watcher's word that the paths the next rebuild is given are every
+    /// change since the last rebuild began: that rebuild then re-reads only
+    /// those, without checking the site's other files (thousands on a large
+    /// site). Said only while the watcher ran the whole time and lost no event.
+    pub fn report_complete(&mut self) {
+        self.complete = true;
     }
 
     /// Forgets everything: the next rebuild reads, verifies and renders the
@@ -184,6 +218,9 @@ impl Preview {
         let started = Instant::now();
         let root = std::fs::canonicalize(&self.opts.root).unwrap_or(self.opts.root.clone());
         self.cache.forget(changed);
+        if std::mem::take(&mut self.complete) {
+            self.cache.reported(changed);
+        }
         let everything = self.current.is_none()
             || changed
                 .iter()
@@ -195,7 +232,7 @@ impl Preview {
             self.opts.mode(true),
         )?;
         let warnings = std::mem::take(&mut site.warnings);
-        let generation = Generation::new(site, theme);
+        let generation = Generation::new(site, theme, self.current.as_deref());
         let jobs = if everything {
             // The search index is built when it is first asked for.
             let mut jobs = generation.plan.jobs(&generation.site);

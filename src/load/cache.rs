@@ -1,9 +1,11 @@
 //! The loader's cache: parsed pages and sources kept between loads (`serve`
 //! keeps one between rebuilds; a one-shot build keeps nothing), each file read
 //! again only when its length or modification time changes, or when the
-//! watcher names it.
+//! watcher names it. When the watcher vouches that it named every change
+//! (`Cache::reported`), files it did not name are not even stat-ed, and the
+//! folders are not walked again unless a file came or went.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -78,6 +80,24 @@ pub struct Cache {
     pages: HashMap<PathBuf, (Stamp, Arc<PageLoad>)>,
     sources: HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
     applied: Option<Applied>,
+    lock: Option<KeptLock>,
+    /// The last listing of `sources/` and of `content/`, by folder.
+    listings: HashMap<PathBuf, Arc<Listing>>,
+    /// Every path that changed since the last load, as the watcher reported
+    /// them (`None`: not known, so every file is checked).
+    reported: Option<HashSet<PathBuf>>,
+}
+
+/// A folder's files with one extension: (absolute path, relative path).
+type Listing = Vec<(PathBuf, String)>;
+
+/// `citations.lock` as last read: its stamp (`None`: there was none), the
+/// lock, and its E006 if it was invalid. On a large site it is the largest
+/// file read, and most rebuilds leave it alone.
+struct KeptLock {
+    stamp: Option<Stamp>,
+    lock: Option<Arc<Lock>>,
+    diags: Vec<Diagnostic>,
 }
 
 impl Cache {
@@ -97,18 +117,51 @@ impl Cache {
             if path.ends_with(source::MANIFEST) {
                 self.applied = None;
             }
+            if path.ends_with(lock::FILE) {
+                self.lock = None;
+            }
         }
     }
 
-    /// The cached value for `path` if its stamp is unchanged; otherwise the
-    /// file is read and `parse`d.
+    /// The watcher's word that `paths` are all that changed since the last
+    /// load began (it watched the whole time and lost no event): the next
+    /// load trusts it. Paths must be absolute, below the root the load is
+    /// given; otherwise the load checks every file as usual.
+    pub fn reported(&mut self, paths: &[PathBuf]) {
+        self.reported = Some(paths.iter().cloned().collect());
+    }
+
+    /// The files of `dir` with extension `ext`: the last listing when the
+    /// watcher's report shows no file of it came or went, else a new walk.
+    fn listing(&mut self, dir: &Path, ext: &str) -> Result<Arc<Listing>> {
+        if let (Some(reported), Some(last)) = (&self.reported, self.listings.get(dir)) {
+            if same_files(last, dir, ext, reported) {
+                return Ok(Arc::clone(last));
+            }
+        }
+        let listing = Arc::new(files_with_ext(dir, ext)?);
+        if !self.one_shot {
+            self.listings
+                .insert(dir.to_path_buf(), Arc::clone(&listing));
+        }
+        Ok(listing)
+    }
+
+    /// The cached value for `path` if its stamp is unchanged (or, with a
+    /// complete report, if the watcher did not name it); otherwise the file
+    /// is read and `parse`d.
     fn get<T>(
         cached: &HashMap<PathBuf, (Stamp, Arc<T>)>,
+        reported: Option<&HashSet<PathBuf>>,
         path: &Path,
         parse: impl FnOnce(Vec<u8>) -> Result<T>,
     ) -> Result<(Stamp, Arc<T>)> {
         if let Some((stamp, value)) = cached.get(path) {
-            if Stamp::now(path) == Some(*stamp) {
+            let unchanged = match reported {
+                Some(changed) => !changed.contains(path),
+                None => Stamp::now(path) == Some(*stamp),
+            };
+            if unchanged {
                 return Ok((*stamp, Arc::clone(value)));
             }
         }
@@ -117,8 +170,7 @@ impl Cache {
     }
 
     fn sources(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Arc<Vec<Source>>> {
-        let dir = root.join("sources");
-        let files = files_with_ext(&dir, "txt")?;
+        let files = self.listing(&root.join("sources"), "txt")?;
         let manifest_path = root.join(source::MANIFEST);
         let manifest_stamp = Stamp::now(&manifest_path);
         let kept_manifest = self
@@ -199,20 +251,21 @@ impl Cache {
         files
             .par_iter()
             .map(|(path, rel)| {
-                let (stamp, load) = Self::get(&self.sources, path, |bytes| {
-                    Ok(match Source::from_bytes(rel, &bytes) {
-                        Ok(s) => (s, None),
-                        // Keep the source (lossily) so its citations do not cascade into E001s.
-                        Err(d) => {
-                            let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                            (
-                                Source::from_bytes(rel, lossy.as_bytes())
-                                    .expect("lossy text is UTF-8"),
-                                Some(d),
-                            )
-                        }
-                    })
-                })?;
+                let (stamp, load) =
+                    Self::get(&self.sources, self.reported.as_ref(), path, |bytes| {
+                        Ok(match Source::from_bytes(rel, &bytes) {
+                            Ok(s) => (s, None),
+                            // Keep the source (lossily) so its citations do not cascade into E001s.
+                            Err(d) => {
+                                let lossy = String::from_utf8_lossy(&bytes).into_owned();
+                                (
+                                    Source::from_bytes(rel, lossy.as_bytes())
+                                        .expect("lossy text is UTF-8"),
+                                    Some(d),
+                                )
+                            }
+                        })
+                    })?;
                 Ok((path.clone(), stamp, load))
             })
             .collect()
@@ -229,13 +282,14 @@ impl Cache {
             self.pages.clear();
             self.html = html;
         }
-        let files = files_with_ext(&root.join("content"), "md")?;
+        let files = self.listing(&root.join("content"), "md")?;
         let cached = &self.pages;
+        let reported = self.reported.as_ref();
         let one_shot = self.one_shot;
         let parsed: Vec<(PathBuf, Stamp, Arc<PageLoad>)> = files
             .par_iter()
             .map(|(path, rel)| {
-                let (stamp, load) = Self::get(cached, path, |bytes| {
+                let (stamp, load) = Self::get(cached, reported, path, |bytes| {
                     let file = format!("content/{rel}");
                     let text = match crate::diagnostic::decode(&file, bytes) {
                         Ok(text) => text,
@@ -282,6 +336,18 @@ impl Cache {
     /// load. Content problems go to `diags`; what could be read is returned
     /// so that resolution can report its own problems too.
     pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
+        // The watcher's report speaks of absolute paths below the root.
+        let reported = self
+            .reported
+            .take()
+            .filter(|r| root.is_absolute() && r.iter().all(|p| p.starts_with(root)));
+        self.reported = reported;
+        let input = self.load(root, mode, diags);
+        self.reported = None;
+        input
+    }
+
+    fn load(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
         let t = crate::timing::Mark::now();
         let config = config(root, diags)?;
         let sources = self.sources(root, diags)?;
@@ -290,7 +356,7 @@ impl Cache {
         crate::timing::timing("pages", t);
         let roster = roster(root, diags)?;
         let lock = if mode.lock {
-            lock::read(root, diags)?
+            self.lock(root, diags)?
         } else {
             None
         };
@@ -302,6 +368,52 @@ impl Cache {
             lock,
         })
     }
+}
+
+impl Cache {
+    /// `citations.lock`, read again only when its stamp changed.
+    fn lock(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Arc<Lock>>> {
+        // The stamp is taken before the read: an edit during the read
+        // leaves a stale stamp, and the next load reads the file again.
+        let stamp = Stamp::now(&root.join(lock::FILE));
+        if let Some(kept) = self.lock.as_ref().filter(|k| k.stamp == stamp) {
+            diags.extend(kept.diags.iter().cloned());
+            return Ok(kept.lock.clone());
+        }
+        let mut found = Vec::new();
+        let lock = lock::read(root, &mut found)?.map(Arc::new);
+        diags.extend(found.iter().cloned());
+        if !self.one_shot {
+            self.lock = Some(KeptLock {
+                stamp,
+                lock: lock.clone(),
+                diags: found,
+            });
+        }
+        Ok(lock)
+    }
+}
+
+/// Does the watcher's report leave `last`, the listing of `dir`, as it is?
+/// Not if a reported path is a new file with the extension, a folder (one
+/// that came, or went), a listed file that is no longer a file, or a
+/// vanished path that held listed files.
+fn same_files(last: &Listing, dir: &Path, ext: &str, reported: &HashSet<PathBuf>) -> bool {
+    reported.iter().filter(|p| p.starts_with(dir)).all(|p| {
+        if p == dir {
+            return false;
+        }
+        let listed = last.iter().any(|(q, _)| q == p);
+        match fs::symlink_metadata(p) {
+            Ok(meta) if meta.is_file() => {
+                listed || p.extension().and_then(|e| e.to_str()) != Some(ext)
+            }
+            Ok(meta) if meta.is_dir() => false,
+            // A link is never listed (the walk does not follow links).
+            Ok(_) => !listed,
+            Err(_) => !last.iter().any(|(q, _)| q.starts_with(p)),
+        }
+    })
 }
 
 /// Reads and parses the manifest; `stamp` is `None` when there is none.

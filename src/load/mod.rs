@@ -46,8 +46,9 @@ pub struct Input {
     /// Pages in reading order (weight, then path); file texts alongside.
     pub pages: Vec<(Arc<ParsedPage>, PageText)>,
     pub roster: Option<Roster>,
-    /// `citations.lock`, when the site has one and it is to be checked.
-    pub lock: Option<Lock>,
+    /// `citations.lock`, when the site has one and it is to be checked
+    /// (shared with the loader's cache).
+    pub lock: Option<Arc<Lock>>,
 }
 
 /// Refuses a folder of the site that is a symbolic link: nothing is read

@@ -246,7 +246,7 @@ fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
                 site,
                 format!("{collection}#{id}-{}", k + 1),
                 "describing",
-                (&*claim.text).into(),
+                site.claim_text(claim).into(),
                 page_url.clone(),
                 r,
             ));

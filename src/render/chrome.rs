@@ -50,7 +50,9 @@ pub(crate) struct Base<'a> {
 }
 
 impl Chrome {
-    pub(crate) fn new(site: &Site) -> Self {
+    /// `previous`: an earlier site and its chrome, whose tally is reused
+    /// for the pages that did not change ([`Tally::after`]).
+    pub(crate) fn new(site: &Site, previous: Option<(&Site, &Chrome)>) -> Self {
         // The menu names the top-level pages (`/a/`, `/x/`), first by weight,
         // at most NAV_PAGES of them: every page carries the menu, so it must not
         // grow with the site.
@@ -69,7 +71,7 @@ impl Chrome {
         Chrome {
             config: site.config.clone(),
             nav,
-            tally: Tally::new(site),
+            tally: Tally::after(site, previous.map(|(s, c)| (s, &c.tally))),
             feed: super::dated::has_feed(site),
             search: site.config.search,
         }

@@ -120,7 +120,7 @@ fn row(
         } else {
             text::ellipsize(&site.pages[c.page].page.front.title, 22)
         },
-        excerpt: text::ellipsize_words(&c.text, 72),
+        excerpt: text::ellipsize_words(site.claim_text(c), 72),
         note: c.note,
         single: source_count == 1,
         source_count,
@@ -244,7 +244,7 @@ fn entries(site: &Site, tally: &Tally, ids: &[usize], root: &str) -> Vec<claim_l
             claim_list::Entry {
                 id: claim_id(site, claim),
                 href: claim_href(site, claim, root),
-                text: c.text.to_string(),
+                text: site.claim_text(c).to_string(),
                 page: c.page,
                 page_title: page.front.title.clone(),
                 page_href: format!("{root}{}index.html", encode_path(&page.url)),

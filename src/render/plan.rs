@@ -46,8 +46,19 @@ pub struct Plan {
 impl Plan {
     /// `minify`: minify HTML (a preview is not minified, for speed).
     pub fn new(site: &Site, theme: &Theme, minify: bool) -> Plan {
+        Plan::after(site, theme, minify, None)
+    }
+
+    /// [`Plan::new`] for a site that follows `previous` (an earlier site and
+    /// its plan, in `serve`): what did not change is not computed again.
+    pub fn after(
+        site: &Site,
+        theme: &Theme,
+        minify: bool,
+        previous: Option<(&Site, &Plan)>,
+    ) -> Plan {
         Plan {
-            chrome: Chrome::new(site),
+            chrome: Chrome::new(site, previous.map(|(s, p)| (s, &p.chrome))),
             script: theme.has_script(),
             minify,
         }

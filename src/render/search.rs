@@ -71,7 +71,7 @@ fn page_html(site: &Site, i: usize, claims: &[usize]) -> String {
             "<p id=\"r-{n}\" data-pagefind-title=\"Note {n}\">",
             n = c.note
         );
-        crate::escape::escape_into(&mut html, &c.text);
+        crate::escape::escape_into(&mut html, site.claim_text(c));
         html.push_str("</p>");
     }
     html.push_str("</body></html>");

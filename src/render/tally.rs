@@ -3,9 +3,12 @@
 //! origins a claim rests on (SPEC 2, 5), which every count of corroboration
 //! uses: copies of one report are one origin.
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
 use rayon::prelude::*;
 
-use crate::resolve::{Origin, Site};
+use crate::resolve::{Origin, ResolvedPage, Site};
 
 use super::links::short_name;
 
@@ -23,37 +26,78 @@ pub(crate) struct Tally {
     pub per_source: Vec<usize>,
     /// Per claim: does its text name an outlet it cites ([`names_any`])?
     pub claim_attributed: Vec<bool>,
+    /// Per claim: does it rest on one origin? (Kept for the next tally.)
+    claim_one_origin: Vec<bool>,
 }
 
 impl Tally {
     /// One pass over the claims, in parallel, with each source's outlet
-    /// names prepared once (not once per claim that cites it).
-    pub fn new(site: &Site) -> Self {
-        let names: Vec<Vec<Name>> = (0..site.sources.len())
-            .into_par_iter()
-            .map(|s| outlet_names(site, s))
-            .collect();
-        let per_claim: Vec<(Vec<usize>, bool, bool)> = (0..site.claims.len())
-            .into_par_iter()
-            .map(|c| {
-                let sources = sources_of(site, c);
-                let one = origins_of(site, c).len() == 1;
-                let named = names_any(site, c, sources.iter().map(|&s| &names[s]));
-                (sources, one, named)
+    /// names prepared once (not once per claim that cites it), taking from
+    /// `previous` (an earlier site and its tally) what each unchanged page
+    /// decided: `serve` rebuilds after an edit of
+    /// one page, and deciding every claim of a large site again was most
+    /// of a rebuild. A page is unchanged when it is the same parsed page
+    /// with the same verified citations, and the sources are the same.
+    pub fn after(site: &Site, previous: Option<(&Site, &Tally)>) -> Self {
+        let kept: HashMap<usize, (&ResolvedPage, &Tally)> = previous
+            .filter(|(old, _)| Arc::ptr_eq(&old.sources, &site.sources))
+            .map(|(old, tally)| {
+                old.pages
+                    .iter()
+                    .map(|p| (Arc::as_ptr(&p.group_refs) as usize, (p, tally)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Each source's names, prepared on first need.
+        let names: Vec<OnceLock<Vec<Name>>> =
+            (0..site.sources.len()).map(|_| OnceLock::new()).collect();
+        let names_of = |s: usize| names[s].get_or_init(|| outlet_names(site, s));
+        let per_page: Vec<Vec<(bool, bool)>> = site
+            .pages
+            .par_iter()
+            .map(|page| {
+                let same = kept
+                    .get(&(Arc::as_ptr(&page.group_refs) as usize))
+                    .filter(|(old, _)| Arc::ptr_eq(&old.page, &page.page));
+                match same {
+                    Some((old, tally)) => old
+                        .claims
+                        .clone()
+                        .map(|c| (tally.claim_one_origin[c], tally.claim_attributed[c]))
+                        .collect(),
+                    None => page
+                        .claims
+                        .clone()
+                        .map(|c| {
+                            let sources = sources_of(site, c);
+                            let one = one_origin(site, &sources);
+                            let named = names_any(site, c, sources.iter().map(|&s| names_of(s)));
+                            (one, named)
+                        })
+                        .collect(),
+                }
             })
             .collect();
         let mut per_source = vec![0; site.sources.len()];
         let (mut single, mut single_origin, mut attributed, mut unattributed_single) = (0, 0, 0, 0);
-        let mut claim_attributed = Vec::with_capacity(per_claim.len());
-        for (sources, one, named) in per_claim {
-            single += usize::from(sources.len() == 1);
+        let mut claim_attributed = Vec::with_capacity(site.claims.len());
+        let mut claim_one_origin = Vec::with_capacity(site.claims.len());
+        let decided = per_page.into_iter().flatten();
+        for (c, (one, named)) in site.claims.iter().zip(decided) {
+            let refs = &site.pages[c.page].group_refs[c.group];
+            let mut distinct = 0;
+            for (i, r) in refs.iter().enumerate() {
+                if !refs[..i].iter().any(|q| q.source == r.source) {
+                    distinct += 1;
+                    per_source[r.source] += 1;
+                }
+            }
+            single += usize::from(distinct == 1);
             single_origin += usize::from(one);
             attributed += usize::from(named);
             unattributed_single += usize::from(one && !named);
-            for s in sources {
-                per_source[s] += 1;
-            }
             claim_attributed.push(named);
+            claim_one_origin.push(one);
         }
         Tally {
             single,
@@ -62,6 +106,7 @@ impl Tally {
             unattributed_single_origin: unattributed_single,
             per_source,
             claim_attributed,
+            claim_one_origin,
         }
     }
 }
@@ -87,6 +132,13 @@ pub(crate) fn origins_of(site: &Site, claim: usize) -> Vec<Origin> {
     all.sort();
     all.dedup();
     all
+}
+
+/// Do `sources` rest on exactly one origin? (What `origins_of(…).len() == 1`
+/// says, without collecting them: this runs for every claim of the site.)
+fn one_origin(site: &Site, sources: &[usize]) -> bool {
+    let mut all = sources.iter().flat_map(|&s| &site.origins[s]);
+    all.next().is_some_and(|first| all.all(|o| o == first))
 }
 
 /// The name readers see for an origin.
@@ -116,7 +168,7 @@ pub(crate) fn origins_label(site: &Site, s: usize) -> String {
 /// by the `label` the manifest gives it ("Unnamed outlet A reports …")? Then
 /// it is an attributed statement, not a fact the site asserts.
 fn names_any<'a>(site: &Site, claim: usize, names: impl Iterator<Item = &'a Vec<Name>>) -> bool {
-    let raw = &site.claims[claim].text;
+    let raw = site.claim_text(&site.claims[claim]);
     let candidates: Vec<&Name> = names
         .flatten()
         .filter(|n| {

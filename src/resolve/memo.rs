@@ -11,27 +11,61 @@ use crate::diagnostic::Diagnostic;
 use crate::load::lock::Lock;
 use crate::load::page::{PageText, ParsedPage};
 use crate::load::roster::Roster;
+use crate::load::source::Source;
 
 use super::model::*;
 use super::verify::*;
 
 /// What every page's verification depends on besides the page and the
-/// sources it cites.
-#[derive(PartialEq)]
+/// sources it cites. Kept whole: compared, never copied, while it holds.
 pub(super) struct Against {
-    pub(super) keys: BTreeMap<String, usize>,
-    pub(super) lock: Option<Lock>,
-    pub(super) roster: Option<String>,
+    keys: BTreeMap<String, usize>,
+    lock: Option<Arc<Lock>>,
+    roster: Option<String>,
+    /// The sources as loaded: while the loader hands back the same list,
+    /// no source changed and a page's cited hashes need no comparing.
+    sources: Arc<Vec<Source>>,
+}
+
+impl Against {
+    fn new(
+        v: &Verifier,
+        sources: &Arc<Vec<Source>>,
+        roster: Option<&Roster>,
+        lock: Option<&Arc<Lock>>,
+    ) -> Against {
+        Against {
+            keys: v.keys.clone(),
+            lock: lock.cloned(),
+            roster: roster.map(|r| r.text.clone()),
+            sources: Arc::clone(sources),
+        }
+    }
+
+    /// Does every page verified against `self` verify the same now, given
+    /// its own text and cited sources are unchanged? (The lock compares by
+    /// pointer first: the loader's cache hands back the one it kept.)
+    fn holds(
+        &self,
+        keys: &BTreeMap<String, usize>,
+        roster: Option<&Roster>,
+        lock: Option<&Arc<Lock>>,
+    ) -> bool {
+        self.lock.as_ref() == lock
+            && self.roster.as_deref() == roster.map(|r| r.text.as_str())
+            && self.keys == *keys
+    }
 }
 
 /// A page's verified citation groups and its errors.
 pub(super) type Verified = (Arc<Vec<Vec<Ref>>>, Vec<Diagnostic>);
 
 /// A page's verification, and the sources (index, SHA-256) it was made against.
+#[derive(Clone)]
 pub(super) struct Remembered {
-    pub(super) page: Arc<ParsedPage>,
-    pub(super) cited: Vec<(usize, String)>,
-    pub(super) verified: Verified,
+    page: Arc<ParsedPage>,
+    cited: Arc<Vec<(usize, String)>>,
+    verified: Verified,
 }
 
 /// Verification results kept between resolutions (`serve`): a page's
@@ -40,7 +74,14 @@ pub(super) struct Remembered {
 #[derive(Default)]
 pub struct Memo {
     against: Option<Against>,
-    pages: HashMap<String, Remembered>,
+    /// By the address of the parsed page: the loader's cache hands back the
+    /// same `Arc` for an unchanged file, and the entry holds it, so the
+    /// address cannot name another page while it is here.
+    pages: HashMap<usize, Remembered>,
+}
+
+fn address(p: &Arc<ParsedPage>) -> usize {
+    Arc::as_ptr(p) as usize
 }
 
 /// The sources a page's citations name, with their hashes now.
@@ -65,26 +106,34 @@ pub(super) fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)
 pub(super) fn remembering(
     pages: &[(Arc<ParsedPage>, PageText)],
     v: &Verifier,
+    sources: &Arc<Vec<Source>>,
     roster: Option<&Roster>,
-    lock: Option<&Lock>,
+    lock: Option<&Arc<Lock>>,
     memo: &mut Memo,
 ) -> Vec<Verified> {
-    let against = Against {
-        keys: v.keys.clone(),
-        lock: lock.cloned(),
-        roster: roster.map(|r| r.text.clone()),
+    let same_sources = match memo.against.as_mut() {
+        Some(a) if a.holds(v.keys, roster, lock) => {
+            let same = Arc::ptr_eq(&a.sources, sources);
+            a.sources = Arc::clone(sources);
+            same
+        }
+        _ => {
+            memo.pages.clear();
+            memo.against = Some(Against::new(v, sources, roster, lock));
+            false
+        }
     };
-    if memo.against.as_ref() != Some(&against) {
-        memo.pages.clear();
-    }
-    memo.against = Some(against);
     let known = &memo.pages;
     let resolved: Vec<Remembered> = pages
         .par_iter()
         .map(|(p, text)| {
+            let before = known.get(&address(p));
+            if let Some(m) = before.filter(|_| same_sources) {
+                return m.clone();
+            }
             let cited = cited_sources(p, v);
-            let verified = match known.get(&p.file) {
-                Some(m) if Arc::ptr_eq(p, &m.page) && m.cited == cited => m.verified.clone(),
+            let verified = match before {
+                Some(m) if *m.cited == cited => m.verified.clone(),
                 _ => {
                     let (refs, errors) = super::page(p, text, v, roster);
                     (Arc::new(refs), errors)
@@ -92,20 +141,15 @@ pub(super) fn remembering(
             };
             Remembered {
                 page: Arc::clone(p),
-                cited,
+                cited: Arc::new(cited),
                 verified,
             }
         })
         .collect();
-    let mut remembered = HashMap::with_capacity(resolved.len());
-    let verified = resolved
+    let verified = resolved.iter().map(|m| m.verified.clone()).collect();
+    memo.pages = resolved
         .into_iter()
-        .map(|m| {
-            let verified = m.verified.clone();
-            remembered.insert(m.page.file.clone(), m);
-            verified
-        })
+        .map(|m| (address(&m.page), m))
         .collect();
-    memo.pages = remembered;
     verified
 }

@@ -135,7 +135,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
     let v = Verifier {
         sources: &sources,
         keys: &keys,
-        lock: lock.as_ref(),
+        lock: lock.as_deref(),
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -168,7 +168,14 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
     }
 
     let resolved: Vec<Verified> = match memo {
-        Some(memo) => remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo),
+        Some(memo) => remembering(
+            &pages,
+            &v,
+            &sources,
+            raw_roster.as_ref(),
+            lock.as_ref(),
+            memo,
+        ),
         None => pages
             .par_iter()
             .map(|(p, text)| {
@@ -209,7 +216,6 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
                 page: pi,
                 group: g,
                 note: p.body.html.group_note[g],
-                text: p.body.groups[g].claim.clone(),
             });
             for r in refs {
                 citation_counts[r.source] += 1;

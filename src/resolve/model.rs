@@ -42,8 +42,6 @@ pub struct Claim {
     pub page: usize,
     pub group: usize,
     pub note: usize,
-    /// Shared with the page's citation group.
-    pub text: Arc<str>,
 }
 
 /// What a cited line links back to.
@@ -85,10 +83,15 @@ pub struct Site {
     pub retells: Vec<Vec<usize>>,
     /// `citations.lock` as the site was verified against it (`None`: the
     /// site has none, or the command does not check it).
-    pub lock_read: Option<Lock>,
+    pub lock_read: Option<Arc<Lock>>,
 }
 
 impl Site {
+    /// A claim's text, as its page's citation group holds it.
+    pub fn claim_text(&self, c: &Claim) -> &str {
+        &self.pages[c.page].page.body.groups[c.group].claim
+    }
+
     pub fn citation_total(&self) -> usize {
         self.citation_counts.iter().sum()
     }

@@ -179,7 +179,12 @@ pub fn start(opts: ServeOptions) -> Result<Running> {
     )
 }
 
-fn start_with(opts: ServeOptions, mut build: Box<Build>) -> Result<Running> {
+fn start_with(mut opts: ServeOptions, mut build: Box<Build>) -> Result<Running> {
+    // One absolute spelling of the root for the loader and the watcher, so
+    // that the paths the watcher reports are the ones the loader keeps.
+    if let Ok(root) = std::fs::canonicalize(&opts.root) {
+        opts.root = root;
+    }
     let build_opts = Options {
         root: opts.root.clone(),
         output: None,

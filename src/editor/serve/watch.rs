@@ -47,9 +47,12 @@ pub(super) fn rebuild(
         .write()
         .unwrap_or_else(PoisonError::into_inner);
     served.generation += 1;
+    // The build this one replaces is freed after the tabs are told (freeing
+    // a large site's model takes milliseconds nobody needs to wait for).
+    let mut replaced = None;
     let (line, event) = match result {
         Ok(Ok(report)) => {
-            served.build = preview.current();
+            replaced = std::mem::replace(&mut served.build, preview.current());
             served.errors = None;
             let warnings: Vec<String> = report.warnings.iter().map(|w| w.render(false)).collect();
             let mut line = format!(
@@ -95,6 +98,7 @@ pub(super) fn rebuild(
     };
     drop(served);
     shared.broadcast(&event);
+    drop(replaced);
     line
 }
 
@@ -160,12 +164,20 @@ pub(super) fn spawn(
             })
         };
         let paths = |r: notify::Result<notify::Event>| r.map(|e| e.paths).unwrap_or_default();
+        // An error, or a queue that overflowed, means events were lost.
+        let lost = |r: &notify::Result<notify::Event>| r.as_ref().map_or(true, |e| e.need_rescan());
+        // Has every change since the last rebuild began been seen? Not for
+        // the first: the initial build ran before the watcher started.
+        let mut complete = false;
         loop {
             let first = match rx.recv_timeout(Duration::from_millis(250)) {
                 Ok(first) => first,
                 Err(RecvTimeoutError::Timeout) if !watcher_stop.load(Ordering::SeqCst) => continue,
                 Err(_) => return,
             };
+            if lost(&first) {
+                complete = false;
+            }
             if !touches(&first) {
                 continue;
             }
@@ -173,8 +185,13 @@ pub(super) fn spawn(
             // is one rebuild; wait until the burst has been quiet for DEBOUNCE.
             let mut changed = paths(first);
             while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+                complete &= !lost(&more);
                 changed.extend(paths(more));
             }
+            if complete {
+                preview.report_complete();
+            }
+            complete = true;
             eprintln!(
                 "{}",
                 rebuild(&mut preview, &changed, &watcher_shared, &mut build)
