@@ -27,6 +27,7 @@ pub mod write;
 pub mod editor;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use load::lock;
@@ -124,23 +125,33 @@ pub(crate) fn verify(
     root: &Path,
     mode: load::Mode,
 ) -> Result<(resolve::Site, render::Theme), Failure> {
-    verify_cached(&mut load::Cache::one_shot(), None, root, mode)
+    let (site, theme) = verify_cached(&mut load::Cache::one_shot(), None, None, root, mode)?;
+    let theme = Arc::into_inner(theme).expect("a theme loaded here is not shared");
+    Ok((site, theme))
 }
 
 /// [`verify`], re-reading only the files changed since `cache` last loaded
 /// and, with a `memo`, re-verifying only the pages whose inputs changed
 /// since it was filled.
+///
+/// `kept`: the theme of the last build, used again (its templates checked
+/// against the pages) when nothing under `themes/` and no `site.toml` changed.
 pub(crate) fn verify_cached(
     cache: &mut load::Cache,
     memo: Option<&mut resolve::Memo>,
+    kept: Option<Arc<render::Theme>>,
     root: &Path,
     mode: load::Mode,
-) -> Result<(resolve::Site, render::Theme), Failure> {
+) -> Result<(resolve::Site, Arc<render::Theme>), Failure> {
     let mut diags = Vec::new();
     let t = Mark::now();
     let input = cache.site(root, mode, &mut diags)?;
     let t = timing::timing("load", t);
-    let theme = match render::Theme::load(root, &input.config.theme)? {
+    let loaded = match kept {
+        Some(theme) => Ok(theme),
+        None => render::Theme::load(root, &input.config.theme)?.map(Arc::new),
+    };
+    let theme = match loaded {
         Ok(t) => {
             diags.extend(render::theme::check_templates(&t, &input.pages));
             Some(t)

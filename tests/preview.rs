@@ -98,7 +98,7 @@ fn every_edit_serves_what_a_full_build_renders() {
     fs::create_dir_all(theme.parent().unwrap()).unwrap();
     fs::write(
         &theme,
-        "{% extends \"base.html\" %}{% block main %}<h1>Lost</h1>{% endblock %}",
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost</h1>{% endblock %}",
     )
     .unwrap();
     preview.rebuild(&[theme]).expect("the override builds");
@@ -410,4 +410,35 @@ fn a_renamed_publisher_retallies_claims_whose_pages_did_not_change() {
         flagged(&preview) > before,
         "{before} claims were flagged before"
     );
+}
+
+/// The theme is loaded again after a theme edit even when the rebuild that
+/// saw the edit failed: the next rebuild, after a content fix alone, must
+/// not serve the theme of the last good build.
+#[test]
+fn a_theme_edit_seen_by_a_failed_rebuild_is_not_lost() {
+    let (_dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).unwrap();
+
+    let theme = root.join("themes/default/templates/404.html");
+    fs::create_dir_all(theme.parent().unwrap()).unwrap();
+    fs::write(
+        &theme,
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost at sea</h1>{% endblock %}",
+    )
+    .unwrap();
+    let page = edit(&root, "content/x/b.md", |t| {
+        format!("{t}\nBroken [@beta:4 \"words nowhere in the line\"].\n")
+    });
+    assert!(preview.rebuild(&[theme, page.clone()]).is_err());
+
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("words nowhere in the line", "joint committee")
+    });
+    preview.rebuild(&[page]).expect("the fix builds");
+    assert_matches_full_build(&preview, &root, "after the fix");
+    let g = preview.current().unwrap();
+    let not_found = g.file("404.html").unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&not_found).contains("Lost at sea"));
 }

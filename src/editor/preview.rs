@@ -23,7 +23,7 @@ use crate::{load, Failure, Options, Report};
 /// One good build: the verified site and the files rendered from it so far.
 pub struct Generation {
     site: Site,
-    theme: Theme,
+    theme: Arc<Theme>,
     plan: Plan,
     /// Every file of the site, and the job that renders it (shared with the
     /// next build when its files are the same).
@@ -34,7 +34,7 @@ pub struct Generation {
 impl Generation {
     /// `previous`: the last good build, whose work is reused where the
     /// change left it valid.
-    fn new(site: Site, theme: Theme, previous: Option<&Generation>) -> Generation {
+    fn new(site: Site, theme: Arc<Theme>, previous: Option<&Generation>) -> Generation {
         // A preview is not published: no minification, for a faster reload.
         let plan = Plan::after(&site, &theme, false, previous.map(|g| (&g.site, &g.plan)));
         let list = plan.jobs(&site);
@@ -173,6 +173,8 @@ pub struct Preview {
     current: Option<Arc<Generation>>,
     /// The next rebuild's list of changes is complete (see [`Preview::report_complete`]).
     complete: bool,
+    /// A theme file or `site.toml` changed since the current build was made.
+    chrome_changed: bool,
 }
 
 /// Does a change to `path` (below `root`) touch how every page looks?
@@ -189,6 +191,7 @@ impl Preview {
             memo: resolve::Memo::default(),
             current: None,
             complete: false,
+            chrome_changed: false,
         }
     }
 
@@ -225,9 +228,18 @@ impl Preview {
             || changed
                 .iter()
                 .any(|p| touches_chrome(&root, p) || touches_chrome(&self.opts.root, p));
+        // The current build's theme serves again unless a theme file or
+        // site.toml changed since it was loaded (in this or a failed rebuild).
+        self.chrome_changed |= everything;
+        let kept = self
+            .current
+            .as_ref()
+            .filter(|_| !self.chrome_changed)
+            .map(|g| Arc::clone(&g.theme));
         let (mut site, theme) = crate::verify_cached(
             &mut self.cache,
             Some(&mut self.memo),
+            kept,
             &self.opts.root,
             self.opts.mode(true),
         )?;
@@ -255,6 +267,7 @@ impl Preview {
         generation.render_now(jobs).map_err(Failure::Content)?;
         let stats = crate::stats(&generation.site, generation.jobs.len(), started);
         self.current = Some(Arc::new(generation));
+        self.chrome_changed = false;
         Ok(Report {
             warnings,
             stats,

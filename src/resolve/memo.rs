@@ -19,7 +19,7 @@ use super::verify::*;
 /// What every page's verification depends on besides the page and the
 /// sources it cites. Kept whole: compared, never copied, while it holds.
 pub(super) struct Against {
-    keys: BTreeMap<String, usize>,
+    keys: Arc<BTreeMap<String, usize>>,
     lock: Option<Arc<Lock>>,
     roster: Option<String>,
     /// The sources as loaded: while the loader hands back the same list,
@@ -29,13 +29,13 @@ pub(super) struct Against {
 
 impl Against {
     fn new(
-        v: &Verifier,
+        keys: &Arc<BTreeMap<String, usize>>,
         sources: &Arc<Vec<Source>>,
         roster: Option<&Roster>,
         lock: Option<&Arc<Lock>>,
     ) -> Against {
         Against {
-            keys: v.keys.clone(),
+            keys: Arc::clone(keys),
             lock: lock.cloned(),
             roster: roster.map(|r| r.text.clone()),
             sources: Arc::clone(sources),
@@ -43,17 +43,31 @@ impl Against {
     }
 
     /// Does every page verified against `self` verify the same now, given
-    /// its own text and cited sources are unchanged? (The lock compares by
-    /// pointer first: the loader's cache hands back the one it kept.)
+    /// its own text and cited sources are unchanged? (The lock and the keys
+    /// compare by pointer first: the same ones are handed back while the
+    /// files they come from are unchanged.)
     fn holds(
         &self,
-        keys: &BTreeMap<String, usize>,
+        keys: &Arc<BTreeMap<String, usize>>,
         roster: Option<&Roster>,
         lock: Option<&Arc<Lock>>,
     ) -> bool {
         self.lock.as_ref() == lock
             && self.roster.as_deref() == roster.map(|r| r.text.as_str())
             && self.keys == *keys
+    }
+}
+
+impl Memo {
+    /// The source keys of the last resolution, if it had these sources.
+    pub(super) fn keys_for(
+        &self,
+        sources: &Arc<Vec<Source>>,
+    ) -> Option<Arc<BTreeMap<String, usize>>> {
+        self.against
+            .as_ref()
+            .filter(|a| Arc::ptr_eq(&a.sources, sources))
+            .map(|a| Arc::clone(&a.keys))
     }
 }
 
@@ -107,19 +121,20 @@ pub(super) fn remembering(
     pages: &[(Arc<ParsedPage>, PageText)],
     v: &Verifier,
     sources: &Arc<Vec<Source>>,
+    keys: &Arc<BTreeMap<String, usize>>,
     roster: Option<&Roster>,
     lock: Option<&Arc<Lock>>,
     memo: &mut Memo,
 ) -> Vec<Verified> {
     let same_sources = match memo.against.as_mut() {
-        Some(a) if a.holds(v.keys, roster, lock) => {
+        Some(a) if a.holds(keys, roster, lock) => {
             let same = Arc::ptr_eq(&a.sources, sources);
             a.sources = Arc::clone(sources);
             same
         }
         _ => {
             memo.pages.clear();
-            memo.against = Some(Against::new(v, sources, roster, lock));
+            memo.against = Some(Against::new(keys, sources, roster, lock));
             false
         }
     };

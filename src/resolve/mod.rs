@@ -5,7 +5,7 @@
 //! then one linear pass builds the site-wide indexes, so the cost grows with
 //! the number of citations, never with pages x claims.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -131,7 +131,11 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
         roster: raw_roster,
         lock,
     } = input;
-    let keys = source::key_index(&sources);
+    // Keys depend on the sources alone: while they are the same, so are the keys.
+    let keys = memo
+        .as_deref()
+        .and_then(|m| m.keys_for(&sources))
+        .unwrap_or_else(|| Arc::new(source::key_index(&sources)));
     let v = Verifier {
         sources: &sources,
         keys: &keys,
@@ -141,7 +145,8 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
     let mut warnings = Vec::new();
 
     // Page URLs must be unique, and must not take a generated page's place.
-    let mut urls: BTreeMap<&str, &str> = BTreeMap::new();
+    // (Hashed: ordered, every insertion compared strings of other pages.)
+    let mut urls: HashMap<&str, &str> = HashMap::with_capacity(pages.len());
     for (p, text) in &pages {
         let generated = GENERATED
             .iter()
@@ -172,6 +177,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             &pages,
             &v,
             &sources,
+            &keys,
             raw_roster.as_ref(),
             lock.as_ref(),
             memo,
