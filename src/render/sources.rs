@@ -56,8 +56,8 @@ struct IndexView<'a> {
 fn coverage(site: &Site, i: usize) -> (usize, usize, usize) {
     let s = &site.sources[i];
     let cited = site.backlinks[i]
-        .keys()
-        .filter(|&&l| !s.is_blank(l))
+        .lines()
+        .filter(|&l| !s.is_blank(l))
         .count();
     let non_blank = s.non_blank_lines();
     let share = (cited * 100 + non_blank / 2)
@@ -332,7 +332,7 @@ fn lines_html(site: &Site, i: usize, root: &str) -> String {
     let s = &site.sources[i];
     let mut out = Markup::with_capacity(s.text.len() * 2 + s.lines.len() * 120);
     for n in 1..=s.lines.len() {
-        let backlinks = site.backlinks[i].get(&n).filter(|b| !b.is_empty());
+        let backlinks = site.backlinks[i].get(n).filter(|b| !b.is_empty());
         out.raw("<li id=\"L").num(n).raw("\" class=\"line");
         if backlinks.is_some() {
             out.raw(" cited");

@@ -5,7 +5,7 @@
 //! then one linear pass builds the site-wide indexes, so the cost grows with
 //! the number of citations, never with pages x claims.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -84,26 +84,6 @@ fn page(
         }
     }
     (group_refs, errors)
-}
-
-/// Groups a source's (line, back-link) pairs by line, keeping reading order
-/// within a line (claims before roster members, as they were pushed) and
-/// listing a claim once per line however many of its citations cite it.
-fn by_line(mut pairs: Vec<(usize, Backlink)>) -> BTreeMap<usize, Vec<Backlink>> {
-    pairs.sort_by_key(|&(line, _)| line);
-    let mut grouped: Vec<(usize, Vec<Backlink>)> = Vec::new();
-    for (line, b) in pairs {
-        match grouped.last_mut() {
-            Some((l, list)) if *l == line => {
-                let repeated = matches!(b, Backlink::Claim(_)) && list.last() == Some(&b);
-                if !repeated {
-                    list.push(b);
-                }
-            }
-            _ => grouped.push((line, vec![b])),
-        }
-    }
-    grouped.into_iter().collect()
 }
 
 /// URL folders that belong to generated pages (and their numbered pages).
@@ -245,8 +225,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             }
         }
     }
-    let backlinks: Vec<BTreeMap<usize, Vec<Backlink>>> =
-        pairs.into_par_iter().map(by_line).collect();
+    let backlinks: Vec<Backlinks> = pairs.into_par_iter().map(Backlinks::by_line).collect();
     // Failed citations leave no back-links: only a clean build can tell
     // which sources nothing cites.
     for (i, s) in sources.iter().enumerate().filter(|_| errors.is_empty()) {
