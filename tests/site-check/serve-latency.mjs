@@ -1,11 +1,13 @@
 // Save-to-reload latency of `explainer serve`, measured in a real Chromium.
 //
-//   node tests/site-check/serve-latency.mjs [--bin target/release/explainer] [--root .] [--edits 10]
+//   node tests/site-check/serve-latency.mjs [--bin target/release/explainer] [--root .] [--edits 10] [--gap 200]
 //
 // Copies the site (site.toml, sources/, content/, themes/) into a temporary folder, starts
 // `explainer serve --port 0` on it, opens the home page in headless Chromium, then edits
-// content/_index.md N times. Each sample is the time from the file write to the browser's
-// `load` event of the reloaded page (the page is checked to show the edit). Prints every
+// content/_index.md N times, waiting --gap ms after each reload (editors save seconds apart,
+// and what a rebuild frees may be returned to the system in between). Each sample is the time
+// from the file write to the browser's `load` event of the reloaded page (the page is checked
+// to show the edit). Prints every
 // sample and the median, and the median of the server's own rebuild times ("rebuilt in N ms"
 // on its stderr). Nothing in the repository is written. The browser binary (CHROMIUM_PATH,
 // default /usr/bin/chromium) and its flags are the browser tests', from common.mjs.
@@ -24,6 +26,7 @@ const opt = (name, dflt) => {
 const bin = path.resolve(opt('bin', 'target/release/explainer'));
 const root = path.resolve(opt('root', '.'));
 const edits = Number(opt('edits', '10'));
+const gap = Number(opt('gap', '200'));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'explainer-latency-'));
 for (const item of ['site.toml', 'sources', 'content', 'themes', 'citations.lock']) {
@@ -74,7 +77,7 @@ try {
     if (!html.includes(marker)) throw new Error(`edit ${i}: the reloaded page does not show the edit`);
     samples.push(ms);
     console.log(`edit ${i}: ${ms.toFixed(1)} ms`);
-    await tab.waitForTimeout(200);
+    await tab.waitForTimeout(gap);
   }
 } finally {
   await browser.close();
