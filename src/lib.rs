@@ -311,6 +311,13 @@ fn drop_later<T: Send + 'static>(value: T) {
 /// The lock a verified site leaves: `None` when `citations.lock` is there
 /// and would not change. With `locked`, a change is an error naming it.
 pub(crate) fn next_lock(site: &resolve::Site, locked: bool) -> Result<Option<lock::Lock>, Failure> {
+    if site
+        .lock_read
+        .as_ref()
+        .is_some_and(|read| site.lock_unchanged(read))
+    {
+        return Ok(None);
+    }
     // Compared in place: the lock read is as large as the lock (100,000
     // lines at 10,000 pages), and a copy of it was made for nothing.
     let current = site.lock();

@@ -347,3 +347,38 @@ fn new_source_copies_a_file_from_outside_byte_for_byte() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(!s.path("sources/b.txt").exists());
 }
+
+/// A build that leaves the lock as it is does not rewrite it; one that only
+/// adds a line, only drops one, or finds a source the site no longer has,
+/// does (the unchanged case is decided without making the lock's texts).
+#[test]
+fn a_lock_that_only_adds_only_drops_or_names_a_lost_source_is_rewritten() {
+    let s = site();
+    assert_eq!(build(&s, &[]).code, 0);
+    let first = s.read(LOCK);
+
+    // Only an addition.
+    s.replace("content/_index.md", "[@alpha:4]", "[@alpha:4; @alpha:5]");
+    assert_eq!(build(&s, &[]).code, 0);
+    let added = s.read(LOCK);
+    assert!(
+        added.contains("L4 = ") && added.contains("L5 = "),
+        "{added}"
+    );
+
+    // Only a drop.
+    s.replace("content/_index.md", "[@alpha:4; @alpha:5]", "[@alpha:4]");
+    assert_eq!(build(&s, &[]).code, 0);
+    assert_eq!(s.read(LOCK), first);
+
+    // A source the site does not have.
+    s.write(
+        LOCK,
+        format!("{first}\n[ghost]\nL1 = {{ text = \"Nothing cites this.\" }}\n"),
+    );
+    let r = cmd(&s, &["check", "--locked"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("would drop ghost L1"), "{}", r.stderr);
+    assert_eq!(build(&s, &[]).code, 0);
+    assert_eq!(s.read(LOCK), first);
+}
