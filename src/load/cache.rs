@@ -368,9 +368,7 @@ impl Cache {
             lock,
         })
     }
-}
 
-impl Cache {
     /// `citations.lock`, read again only when its stamp changed.
     fn lock(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Option<Arc<Lock>>> {
         // The stamp is taken before the read: an edit during the read

@@ -34,10 +34,10 @@ impl Tally {
     /// One pass over the claims, in parallel, with each source's outlet
     /// names prepared once (not once per claim that cites it), taking from
     /// `previous` (an earlier site and its tally) what each unchanged page
-    /// decided: `serve` rebuilds after an edit of
-    /// one page, and deciding every claim of a large site again was most
-    /// of a rebuild. A page is unchanged when it is the same parsed page
-    /// with the same verified citations, and the sources are the same.
+    /// decided: `serve` rebuilds after an edit of one page, and deciding
+    /// every claim of a large site again was most of a rebuild. A page is
+    /// unchanged when it is the same parsed page with the same verified
+    /// citations, and the sources are the same.
     pub fn after(site: &Site, previous: Option<(&Site, &Tally)>) -> Self {
         let kept: HashMap<usize, (&ResolvedPage, &Tally)> = previous
             .filter(|(old, _)| Arc::ptr_eq(&old.sources, &site.sources))
