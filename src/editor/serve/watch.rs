@@ -21,6 +21,20 @@ use crate::{Failure, Report};
 /// Quiet time that ends a burst of file events.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 
+/// Quiet time that ends a burst whose last event closed a file written to:
+/// the writer is done with it, and most saves end so. (A save that goes on
+/// with a rename or another file is a new burst, rebuilt after this one.)
+const AFTER_CLOSE: Duration = Duration::from_millis(2);
+
+/// How long to wait for more events after `e` before rebuilding.
+fn quiet_after(e: &notify::Result<notify::Event>) -> Duration {
+    use notify::event::{AccessKind, AccessMode};
+    match e {
+        Ok(e) if e.kind == EventKind::Access(AccessKind::Close(AccessMode::Write)) => AFTER_CLOSE,
+        _ => DEBOUNCE,
+    }
+}
+
 /// A rebuild: `Preview::rebuild`, or a stand-in in tests.
 pub(super) type Build = dyn FnMut(&mut Preview, &[PathBuf]) -> Result<Report, Failure> + Send;
 
@@ -182,10 +196,13 @@ pub(super) fn spawn(
                 continue;
             }
             // Debounce: a burst of saves (an editor writes, renames, touches)
-            // is one rebuild; wait until the burst has been quiet for DEBOUNCE.
+            // is one rebuild; wait until the burst has been quiet for DEBOUNCE,
+            // or AFTER_CLOSE when the last event closed a written file.
+            let mut quiet = quiet_after(&first);
             let mut changed = paths(first);
-            while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+            while let Ok(more) = rx.recv_timeout(quiet) {
                 complete &= !lost(&more);
+                quiet = quiet_after(&more);
                 changed.extend(paths(more));
             }
             if complete {
