@@ -120,12 +120,11 @@ pub(super) fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)
 pub(super) fn remembering(
     pages: &[(Arc<ParsedPage>, PageText)],
     v: &Verifier,
-    sources: &Arc<Vec<Source>>,
-    keys: &Arc<BTreeMap<String, usize>>,
     roster: Option<&Roster>,
     lock: Option<&Arc<Lock>>,
     memo: &mut Memo,
 ) -> Vec<Verified> {
+    let (sources, keys) = (v.sources, v.keys);
     let same_sources = match memo.against.as_mut() {
         Some(a) if a.holds(keys, roster, lock) => {
             let same = Arc::ptr_eq(&a.sources, sources);

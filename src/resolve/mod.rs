@@ -153,15 +153,7 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
     }
 
     let resolved: Vec<Verified> = match memo {
-        Some(memo) => remembering(
-            &pages,
-            &v,
-            &sources,
-            &keys,
-            raw_roster.as_ref(),
-            lock.as_ref(),
-            memo,
-        ),
+        Some(memo) => remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo),
         None => pages
             .par_iter()
             .map(|(p, text)| {

@@ -43,8 +43,9 @@ impl<'a> From<&'a Citation> for Cited<'a> {
 }
 
 pub(super) struct Verifier<'a> {
-    pub(super) sources: &'a [Source],
-    pub(super) keys: &'a BTreeMap<String, usize>,
+    /// Shared with the loader's cache and the memo (compared by pointer).
+    pub(super) sources: &'a Arc<Vec<Source>>,
+    pub(super) keys: &'a Arc<BTreeMap<String, usize>>,
     pub(super) lock: Option<&'a Lock>,
 }
 
