@@ -25,6 +25,8 @@ pub struct Generation {
     site: Site,
     theme: Arc<Theme>,
     plan: Plan,
+    /// Every job of the plan.
+    list: Vec<Job>,
     /// Every file of the site, and the job that renders it (shared with the
     /// next build when its files are the same).
     jobs: Arc<HashMap<String, Job>>,
@@ -41,8 +43,8 @@ impl Generation {
         let jobs = match previous.filter(|g| same_files(g, &list, &site, &theme)) {
             Some(g) => Arc::clone(&g.jobs),
             None => Arc::new(
-                list.into_iter()
-                    .flat_map(|job| {
+                list.iter()
+                    .flat_map(|&job| {
                         plan.paths(&site, &theme, job)
                             .into_iter()
                             .map(move |path| (path, job))
@@ -54,6 +56,7 @@ impl Generation {
             site,
             theme,
             plan,
+            list,
             jobs,
             rendered: Mutex::new(HashMap::new()),
         }
@@ -97,7 +100,7 @@ impl Generation {
     /// A file of the search index: the index is built on the first request
     /// of one (never by a rebuild), and its files kept with this build's.
     fn search_file(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Diagnostic>> {
-        let index = self.jobs.values().any(|j| *j == Job::SearchIndex);
+        let index = self.list.contains(&Job::SearchIndex);
         let built = self.lock().keys().any(|p| p.starts_with(SEARCH_BUNDLE));
         if index && !built {
             if let Err(d) = self.run(Job::SearchIndex) {
@@ -154,7 +157,7 @@ impl Generation {
 /// and file name, or the theme's static files; listing every path again is
 /// a large part of a rebuild on a large site, and most edits change none.
 fn same_files(g: &Generation, jobs: &[Job], site: &Site, theme: &Theme) -> bool {
-    g.plan.jobs(&g.site) == jobs
+    g.list == jobs
         && Arc::ptr_eq(&g.site.sources, &site.sources)
         && g.site.pages.len() == site.pages.len()
         && g.site
@@ -247,7 +250,7 @@ impl Preview {
         let generation = Generation::new(site, theme, self.current.as_deref());
         let jobs = if everything {
             // The search index is built when it is first asked for.
-            let mut jobs = generation.plan.jobs(&generation.site);
+            let mut jobs = generation.list.clone();
             jobs.retain(|j| *j != Job::SearchIndex);
             jobs
         } else {
