@@ -55,10 +55,7 @@ struct IndexView<'a> {
 /// Lines of `s` cited at least once, and the share of non-blank lines (percent).
 fn coverage(site: &Site, i: usize) -> (usize, usize, usize) {
     let s = &site.sources[i];
-    let cited = site.backlinks[i]
-        .lines()
-        .filter(|&l| !s.is_blank(l))
-        .count();
+    let cited = site.cited_lines(i).count();
     let non_blank = s.non_blank_lines();
     let share = (cited * 100 + non_blank / 2)
         .checked_div(non_blank)

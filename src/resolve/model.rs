@@ -147,6 +147,13 @@ impl Site {
         self.citation_counts.iter().sum()
     }
 
+    /// The non-blank lines of source `i` that something cites, in order:
+    /// what the lock records and the coverage counts.
+    pub fn cited_lines(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let s = &self.sources[i];
+        self.backlinks[i].lines().filter(move |&l| !s.is_blank(l))
+    }
+
     /// Would `lock.updated(&self.lock())` report no change? Decided from
     /// the cited lines alone, without making the lock's texts (100,000
     /// normalized lines on a large site, for a lock that mostly does not
@@ -155,10 +162,7 @@ impl Site {
     pub fn lock_unchanged(&self, lock: &Lock) -> bool {
         let mut matched = 0;
         for (i, s) in self.sources.iter().enumerate() {
-            let mut cited = self.backlinks[i]
-                .lines()
-                .filter(|&l| !s.is_blank(l))
-                .peekable();
+            let mut cited = self.cited_lines(i).peekable();
             let Some(locked) = lock.entries.get(&s.id).filter(|m| !m.is_empty()) else {
                 if cited.peek().is_some() {
                     return false;
@@ -185,9 +189,8 @@ impl Site {
     pub fn lock(&self) -> Lock {
         let mut lock = Lock::default();
         for (i, s) in self.sources.iter().enumerate() {
-            let lines: BTreeMap<usize, lock::Entry> = self.backlinks[i]
-                .lines()
-                .filter(|&l| !s.is_blank(l))
+            let lines: BTreeMap<usize, lock::Entry> = self
+                .cited_lines(i)
                 .map(|l| (l, lock::Entry::Text(s.normalized(l).into_owned())))
                 .collect();
             if !lines.is_empty() {
