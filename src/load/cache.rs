@@ -337,11 +337,11 @@ impl Cache {
     /// so that resolution can report its own problems too.
     pub fn site(&mut self, root: &Path, mode: Mode, diags: &mut Vec<Diagnostic>) -> Result<Input> {
         // The watcher's report speaks of absolute paths below the root.
-        let reported = self
-            .reported
-            .take()
-            .filter(|r| root.is_absolute() && r.iter().all(|p| p.starts_with(root)));
-        self.reported = reported;
+        let usable =
+            |r: &HashSet<PathBuf>| root.is_absolute() && r.iter().all(|p| p.starts_with(root));
+        if !self.reported.as_ref().is_some_and(usable) {
+            self.reported = None;
+        }
         let input = self.load(root, mode, diags);
         self.reported = None;
         input
