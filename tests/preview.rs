@@ -19,6 +19,28 @@ fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// A copy of the fixture and its preview, built once.
+fn built_preview() -> (tempfile::TempDir, PathBuf, Preview) {
+    let (dir, root) = fixture_copy();
+    let mut preview = Preview::new(Options::new(&root));
+    preview.rebuild(&[]).expect("the fixture builds");
+    (dir, root, preview)
+}
+
+/// Overrides the theme's 404 template with a page headed `heading`; returns its path.
+fn override_404(root: &Path, heading: &str) -> PathBuf {
+    let theme = root.join("themes/default/templates/404.html");
+    fs::create_dir_all(theme.parent().unwrap()).unwrap();
+    fs::write(
+        &theme,
+        format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<h1>{heading}</h1>{{% endblock %}}"
+        ),
+    )
+    .unwrap();
+    theme
+}
+
 /// Asserts that the preview serves what a full build of the same files renders.
 fn assert_matches_full_build(preview: &Preview, root: &Path, when: &str) {
     let (expected, _) = explainer::render(&Options::new(root))
@@ -53,9 +75,7 @@ fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) -> PathBuf {
 
 #[test]
 fn every_edit_serves_what_a_full_build_renders() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).expect("the fixture builds");
+    let (_dir, root, mut preview) = built_preview();
     assert_matches_full_build(&preview, &root, "first build");
 
     // A new claim on a page changes the page, /claims/, a provenance page,
@@ -94,22 +114,14 @@ fn every_edit_serves_what_a_full_build_renders() {
     assert_matches_full_build(&preview, &root, "after a page was removed");
 
     // A theme override changes every page.
-    let theme = root.join("themes/default/templates/404.html");
-    fs::create_dir_all(theme.parent().unwrap()).unwrap();
-    fs::write(
-        &theme,
-        "{% extends \"base.html\" %}{% block content %}<h1>Lost</h1>{% endblock %}",
-    )
-    .unwrap();
+    let theme = override_404(&root, "Lost");
     preview.rebuild(&[theme]).expect("the override builds");
     assert_matches_full_build(&preview, &root, "after a theme override");
 }
 
 #[test]
 fn an_edit_re_reads_only_the_files_it_changed() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
     let before = preview.current().unwrap();
     let page_of = |g: &Generation, file: &str| {
         let p = g.site().pages.iter().find(|p| p.page.file == file).unwrap();
@@ -221,9 +233,7 @@ fn edit_keeping_length_and_mtime(path: &Path, prefix: &str) {
 
 #[test]
 fn an_edit_that_keeps_length_and_mtime_is_seen_when_the_watcher_names_it() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
     let page = root.join("content/x/b.md");
     edit_keeping_length_and_mtime(&page, "title");
     preview.rebuild(std::slice::from_ref(&page)).unwrap();
@@ -238,9 +248,7 @@ fn an_edit_that_keeps_length_and_mtime_is_seen_when_the_watcher_names_it() {
 
 #[test]
 fn a_failed_rebuild_keeps_the_last_good_build() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
     let good = preview.current().unwrap();
 
     let mut line = 0;
@@ -297,9 +305,7 @@ fn a_template_error_in_an_edited_page_fails_the_rebuild() {
 /// or went: the result is still exactly a full build.
 #[test]
 fn a_complete_report_is_trusted_and_still_serves_what_a_full_build_renders() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
     let rebuild = |preview: &mut Preview, changed: &[PathBuf], when: &str| {
         preview.report_complete();
         preview
@@ -359,9 +365,7 @@ fn a_complete_report_is_trusted_and_still_serves_what_a_full_build_renders() {
 /// one: the next rebuild without it checks every file again.
 #[test]
 fn an_unreported_edit_is_seen_unless_the_report_was_complete() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
     let title = |preview: &Preview| {
         let g = preview.current().unwrap();
         let p = g
@@ -390,9 +394,7 @@ fn an_unreported_edit_is_seen_unless_the_report_was_complete() {
 /// they cite ("Beta News reports …"), though no page changed.
 #[test]
 fn a_renamed_publisher_retallies_claims_whose_pages_did_not_change() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
     let flagged = |preview: &Preview| {
         let g = preview.current().unwrap();
         let claims =
@@ -417,17 +419,9 @@ fn a_renamed_publisher_retallies_claims_whose_pages_did_not_change() {
 /// not serve the theme of the last good build.
 #[test]
 fn a_theme_edit_seen_by_a_failed_rebuild_is_not_lost() {
-    let (_dir, root) = fixture_copy();
-    let mut preview = Preview::new(Options::new(&root));
-    preview.rebuild(&[]).unwrap();
+    let (_dir, root, mut preview) = built_preview();
 
-    let theme = root.join("themes/default/templates/404.html");
-    fs::create_dir_all(theme.parent().unwrap()).unwrap();
-    fs::write(
-        &theme,
-        "{% extends \"base.html\" %}{% block content %}<h1>Lost at sea</h1>{% endblock %}",
-    )
-    .unwrap();
+    let theme = override_404(&root, "Lost at sea");
     let page = edit(&root, "content/x/b.md", |t| {
         format!("{t}\nBroken [@beta:4 \"words nowhere in the line\"].\n")
     });
