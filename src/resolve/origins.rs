@@ -37,13 +37,16 @@ pub fn retells(sources: &[Source], keys: &BTreeMap<String, usize>) -> Vec<Vec<us
 /// Each source's origins, sorted and without repeats.
 pub fn origins(sources: &[Source], keys: &BTreeMap<String, usize>) -> Vec<Vec<Origin>> {
     let via = retells(sources, keys);
+    // Which walk last reached each source (walk `start` marks `start + 1`):
+    // one vector for all walks, not one per source, which made the walks
+    // quadratic in the number of sources.
+    let mut seen = vec![0; sources.len()];
     (0..sources.len())
         .map(|start| {
-            let mut seen = vec![false; sources.len()];
             let mut stack = vec![start];
             let mut found: Vec<Origin> = Vec::new();
             while let Some(i) = stack.pop() {
-                if std::mem::replace(&mut seen[i], true) {
+                if std::mem::replace(&mut seen[i], start + 1) == start + 1 {
                     continue;
                 }
                 let next: Vec<usize> = via[i].iter().copied().filter(|&j| j != i).collect();
