@@ -389,6 +389,59 @@ fn an_unreported_edit_is_seen_unless_the_report_was_complete() {
     assert_matches_full_build(&preview, &root, "after the check");
 }
 
+/// An edit that keeps every page's citations, note numbers and URL keeps the
+/// last build's claims, back-links and counts (shared, not made again) and
+/// decides again only the edited claims' attribution; any other edit makes
+/// them again, and checks the URLs again.
+#[test]
+fn an_edit_of_claim_text_alone_keeps_the_site_indexes() {
+    let (_dir, root, mut preview) = built_preview();
+    let claims = |preview: &Preview| Arc::clone(&preview.current().unwrap().site().claims);
+    let flagged = |preview: &Preview| {
+        let g = preview.current().unwrap();
+        let claims =
+            String::from_utf8(g.file("claims/index.html").unwrap().unwrap().to_vec()).unwrap();
+        claims.matches("origin-flag").count()
+    };
+    let (first, flagged_first) = (claims(&preview), flagged(&preview));
+
+    // The claim no longer names the outlet it cites: it is flagged now.
+    let page = edit(&root, "content/x/b.md", |t| {
+        t.replace("Beta News reports criticism", "critics spoke up")
+    });
+    preview.rebuild(std::slice::from_ref(&page)).unwrap();
+    assert!(
+        Arc::ptr_eq(&first, &claims(&preview)),
+        "the claims were made again"
+    );
+    assert_matches_full_build(&preview, &root, "after a claim text edit");
+    assert!(
+        flagged(&preview) > flagged_first,
+        "the edited claim is not flagged"
+    );
+
+    // Another cited line: the back-links move, so the indexes are made again.
+    let kept = claims(&preview);
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("[@beta:3]", "[@beta:4]")
+    });
+    preview.rebuild(std::slice::from_ref(&page)).unwrap();
+    assert!(
+        !Arc::ptr_eq(&kept, &claims(&preview)),
+        "a new citation kept the claims"
+    );
+    assert_matches_full_build(&preview, &root, "after a cited line changed");
+
+    // A page takes another page's URL (`/x/`): the URLs are checked again.
+    let about = edit(&root, "content/about.md", |t| {
+        t.replace("slug = \"method\"", "slug = \"x\"")
+    });
+    let Err(Failure::Content(diags)) = preview.rebuild(&[about]) else {
+        panic!("a URL taken twice builds");
+    };
+    assert!(diags.iter().any(|d| d.code == "E007"), "{diags:?}");
+}
+
 /// The claims tally is reused for unchanged pages only while the sources
 /// are the same: a new publisher name changes which claims name the outlet
 /// they cite ("Beta News reports …"), though no page changed.

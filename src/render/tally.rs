@@ -39,6 +39,9 @@ impl Tally {
     /// unchanged when it is the same parsed page with the same verified
     /// citations, and the sources are the same.
     pub fn after(site: &Site, previous: Option<(&Site, &Tally)>) -> Self {
+        if let Some((old, tally)) = previous.filter(|(old, _)| same_claims(old, site)) {
+            return tally.patched(old, site);
+        }
         let kept: HashMap<usize, (&ResolvedPage, &Tally)> = previous
             .filter(|(old, _)| Arc::ptr_eq(&old.sources, &site.sources))
             .map(|(old, tally)| {
@@ -109,6 +112,62 @@ impl Tally {
             claim_one_origin,
         }
     }
+}
+
+impl Tally {
+    /// This tally, made for `old`, for `site`, which has the same claims
+    /// citing the same sources (see [`same_claims`]): only the claims of
+    /// pages that changed are decided again, and only whether they name an
+    /// outlet (their text is all that can differ).
+    fn patched(&self, old: &Site, site: &Site) -> Tally {
+        let mut names: HashMap<usize, Vec<Name>> = HashMap::new();
+        let mut claim_attributed = self.claim_attributed.clone();
+        let (mut attributed, mut unattributed) = (self.attributed, self.unattributed_single_origin);
+        let changed = site
+            .pages
+            .iter()
+            .zip(&old.pages)
+            .filter(|(new, old)| !Arc::ptr_eq(&new.page, &old.page));
+        for (page, _) in changed {
+            for c in page.claims.clone() {
+                let sources = sources_of(site, c);
+                for &s in &sources {
+                    names.entry(s).or_insert_with(|| outlet_names(site, s));
+                }
+                let named = names_any(site, c, sources.iter().map(|s| &names[s]));
+                if named != claim_attributed[c] {
+                    claim_attributed[c] = named;
+                    let one = self.claim_one_origin[c];
+                    if named {
+                        attributed += 1;
+                        unattributed -= usize::from(one);
+                    } else {
+                        attributed -= 1;
+                        unattributed += usize::from(one);
+                    }
+                }
+            }
+        }
+        Tally {
+            single: self.single,
+            single_origin: self.single_origin,
+            attributed,
+            unattributed_single_origin: unattributed,
+            per_source: self.per_source.clone(),
+            claim_attributed,
+            claim_one_origin: self.claim_one_origin.clone(),
+        }
+    }
+}
+
+/// Do the two sites have the same claims citing the same sources with the
+/// same origins? (Resolution shares these with the next site while the pages
+/// keep their shape; then only claim texts can differ.)
+fn same_claims(old: &Site, site: &Site) -> bool {
+    Arc::ptr_eq(&old.claims, &site.claims)
+        && Arc::ptr_eq(&old.sources, &site.sources)
+        && Arc::ptr_eq(&old.origins, &site.origins)
+        && old.pages.len() == site.pages.len()
 }
 
 /// Distinct sources a claim cites, in first-cited order.

@@ -92,6 +92,35 @@ pub struct Memo {
     /// same `Arc` for an unchanged file, and the entry holds it, so the
     /// address cannot name another page while it is here.
     pages: HashMap<usize, Remembered>,
+    /// The pages of the last resolution, in order, by address: a rebuild
+    /// after an edit of a few pages updates `pages` at the positions that
+    /// changed instead of making it again.
+    order: Vec<usize>,
+    /// The site-wide indexes of the last resolution, if it made a site.
+    pub(super) indexes: Option<Indexes>,
+}
+
+/// What the last good resolution built across pages: valid again while
+/// every page stands where it stood, with the same URL, notes and verified
+/// references, against the same sources (see [`Shape`]).
+#[derive(Clone)]
+pub(super) struct Indexes {
+    pub claims: Arc<Vec<Claim>>,
+    pub backlinks: Arc<Vec<Backlinks>>,
+    pub citation_counts: Arc<Vec<usize>>,
+    pub origins: Arc<Vec<Vec<super::Origin>>>,
+    pub retells: Arc<Vec<Vec<usize>>>,
+}
+
+/// Whether this resolution's pages have the shape of the last one's: the
+/// same number of pages against the same list of sources, and each page
+/// that changed has the URL, the note numbers and the verified references
+/// of the page it replaces. Then the claims, back-links, counts and origins
+/// are those of the last resolution; only claim texts may differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    Same,
+    Changed,
 }
 
 fn address(p: &Arc<ParsedPage>) -> usize {
@@ -116,14 +145,15 @@ pub(super) fn cited_sources(p: &ParsedPage, v: &Verifier) -> Vec<(usize, String)
 }
 
 /// Verifies the pages, reusing what `memo` holds for pages whose text and
-/// cited sources are unchanged, and fills `memo` for the next time.
+/// cited sources are unchanged, and fills `memo` for the next time; says
+/// whether the pages keep the last resolution's [`Shape`].
 pub(super) fn remembering(
     pages: &[(Arc<ParsedPage>, PageText)],
     v: &Verifier,
     roster: Option<&Roster>,
     lock: Option<&Arc<Lock>>,
     memo: &mut Memo,
-) -> Vec<Verified> {
+) -> (Vec<Verified>, Shape) {
     let (sources, keys) = (v.sources, v.keys);
     let same_sources = match memo.against.as_mut() {
         Some(a) if a.holds(keys, roster, lock) => {
@@ -133,37 +163,91 @@ pub(super) fn remembering(
         }
         _ => {
             memo.pages.clear();
+            memo.order.clear();
             memo.against = Some(Against::new(keys, sources, roster, lock));
             false
         }
     };
-    let known = &memo.pages;
-    let resolved: Vec<Remembered> = pages
+    if !same_sources {
+        // Origins and counts are per source.
+        memo.indexes = None;
+    }
+    // Position by position when the number of pages is the same (an edit):
+    // a page at its old address is unchanged.
+    let in_place = memo.order.len() == pages.len();
+    let (known, order) = (&memo.pages, &memo.order);
+    let resolved: Vec<(Option<Remembered>, Verified, bool)> = pages
         .par_iter()
-        .map(|(p, text)| {
+        .enumerate()
+        .map(|(i, (p, text))| {
             let before = known.get(&address(p));
-            if let Some(m) = before.filter(|_| same_sources) {
-                return m.clone();
+            let unchanged = in_place && same_sources && order[i] == address(p);
+            if let Some(m) = before.filter(|_| unchanged) {
+                return (None, m.verified.clone(), true);
             }
-            let cited = cited_sources(p, v);
-            let verified = match before {
-                Some(m) if *m.cited == cited => m.verified.clone(),
+            let m = match before {
+                Some(m) if same_sources => m.clone(),
                 _ => {
-                    let (refs, errors) = super::page(p, text, v, roster);
-                    (Arc::new(refs), errors)
+                    let cited = cited_sources(p, v);
+                    let verified = match before {
+                        Some(m) if *m.cited == cited => m.verified.clone(),
+                        _ => {
+                            let (refs, errors) = super::page(p, text, v, roster);
+                            (Arc::new(refs), errors)
+                        }
+                    };
+                    Remembered {
+                        page: Arc::clone(p),
+                        cited: Arc::new(cited),
+                        verified,
+                    }
                 }
             };
-            Remembered {
-                page: Arc::clone(p),
-                cited: Arc::new(cited),
-                verified,
-            }
+            let same_shape = in_place
+                && known
+                    .get(&order[i])
+                    .is_some_and(|old| same_shape(&old.page, &old.verified.0, p, &m.verified.0));
+            let verified = m.verified.clone();
+            (Some(m), verified, same_shape)
         })
         .collect();
-    let verified = resolved.iter().map(|m| m.verified.clone()).collect();
-    memo.pages = resolved
-        .into_iter()
-        .map(|m| (address(&m.page), m))
-        .collect();
-    verified
+    let shape = if same_sources && in_place && resolved.iter().all(|(_, _, same)| *same) {
+        Shape::Same
+    } else {
+        Shape::Changed
+    };
+    if in_place {
+        // The old pages at changed positions go first: a page that moved
+        // is entered again at its new position below.
+        for (i, (m, _, _)) in resolved.iter().enumerate() {
+            if m.is_some() {
+                memo.pages.remove(&memo.order[i]);
+            }
+        }
+    } else {
+        memo.pages.clear();
+        memo.order = vec![0; pages.len()];
+    }
+    let mut verified = Vec::with_capacity(resolved.len());
+    for (i, (m, v, _)) in resolved.into_iter().enumerate() {
+        if let Some(m) = m {
+            memo.order[i] = address(&m.page);
+            memo.pages.insert(address(&m.page), m);
+        }
+        verified.push(v);
+    }
+    (verified, shape)
+}
+
+/// Does `new` (verified as `new_refs`) stand where `old` stood with the
+/// same URL, note numbers and verified references?
+fn same_shape(
+    old: &ParsedPage,
+    old_refs: &[Vec<Ref>],
+    new: &ParsedPage,
+    new_refs: &[Vec<Ref>],
+) -> bool {
+    old.url == new.url
+        && old.body.html.group_note == new.body.html.group_note
+        && old_refs == new_refs
 }

@@ -103,7 +103,7 @@ pub fn site(input: Input) -> Result<Site, Vec<Diagnostic>> {
 
 /// [`site`], reusing the verification of pages unchanged since `memo` was
 /// filled (and filling it); without a memo every page is verified.
-pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diagnostic>> {
+pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<Diagnostic>> {
     let Input {
         config,
         sources,
@@ -124,10 +124,155 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
-    // Page URLs must be unique, and must not take a generated page's place.
-    // (Hashed: ordered, every insertion compared strings of other pages.)
+    let (resolved, kept): (Vec<Verified>, Option<Indexes>) = match memo.as_deref_mut() {
+        Some(memo) => {
+            let (resolved, shape) =
+                remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo);
+            let kept = memo.indexes.clone().filter(|_| shape == Shape::Same);
+            (resolved, kept)
+        }
+        None => {
+            let resolved = pages
+                .par_iter()
+                .map(|(p, text)| {
+                    let (refs, errors) = page(p, text, &v, raw_roster.as_ref());
+                    (Arc::new(refs), errors)
+                })
+                .collect();
+            (resolved, None)
+        }
+    };
+    let t = crate::timing::Mark::now();
+    // Page URLs must be unique, and must not take a generated page's place
+    // (kept indexes come from a site whose URLs were, and are the same).
+    if kept.is_none() {
+        unique_urls(&pages, &mut errors);
+    }
+    let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
+
+    // The site-wide indexes, unless the last site's are kept: claims in
+    // reading order, and what cites each source line, as (line, back-link)
+    // pairs in reading order, grouped by line below, one source per task.
+    let mut claims = Vec::new();
+    let mut pairs: Vec<Vec<(usize, Backlink)>> = Vec::new();
+    let mut citation_counts = Vec::new();
+    if kept.is_none() {
+        claims.reserve(pages.iter().map(|(p, _)| p.body.groups.len()).sum());
+        pairs = vec![Vec::new(); sources.len()];
+        citation_counts = vec![0; sources.len()];
+    }
+    let mut out_pages = Vec::with_capacity(pages.len());
+    let mut claim_count = 0;
+    for (pi, ((p, text), (group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
+        errors.extend(errs);
+        if p.body.groups.is_empty() && !p.front.uncited {
+            warnings.push(
+                Diagnostic::at("W002", &p.file, &text.get(), 0..3, "page has no citation")
+                    .with_help("cite the sources of its facts, or set `uncited = true` in its front matter if it states none"),
+            );
+        }
+        for d in &p.body.errors {
+            // The body's warnings (W005) do not fail the build.
+            if d.is_error() {
+                errors.push(d.clone());
+            } else {
+                warnings.push(d.clone());
+            }
+        }
+        let start = claim_count;
+        claim_count += group_refs.len();
+        if kept.is_none() {
+            for (g, refs) in group_refs.iter().enumerate() {
+                let claim = claims.len();
+                claims.push(Claim {
+                    page: pi,
+                    group: g,
+                    note: p.body.html.group_note[g],
+                });
+                for r in refs {
+                    citation_counts[r.source] += 1;
+                    pairs[r.source].extend((r.first..=r.last).map(|l| (l, Backlink::Claim(claim))));
+                }
+            }
+        }
+        out_pages.push(ResolvedPage {
+            page: p,
+            group_refs,
+            claims: start..claim_count,
+        });
+    }
+    let indexes = match kept {
+        Some(kept) => kept,
+        None => {
+            if let Some(r) = &roster {
+                for (di, members) in r.cites.iter().enumerate() {
+                    for (mi, cites) in members.iter().enumerate() {
+                        for c in cites {
+                            let r = &c.reference;
+                            pairs[r.source]
+                                .extend((r.first..=r.last).map(|l| (l, Backlink::Member(di, mi))));
+                        }
+                    }
+                }
+            }
+            Indexes {
+                claims: Arc::new(claims),
+                backlinks: Arc::new(pairs.into_par_iter().map(Backlinks::by_line).collect()),
+                citation_counts: Arc::new(citation_counts),
+                origins: Arc::new(origins::origins(&sources, &keys)),
+                retells: Arc::new(origins::retells(&sources, &keys)),
+            }
+        }
+    };
+    // Failed citations leave no back-links: only a clean build can tell
+    // which sources nothing cites.
+    for (i, s) in sources.iter().enumerate().filter(|_| errors.is_empty()) {
+        if indexes.backlinks[i].is_empty() {
+            warnings.push(
+                Diagnostic::file(
+                    "W001",
+                    &format!("sources/{}", s.path),
+                    format!("source `{}` is never cited", s.id),
+                )
+                .with_help("cite it from a page or a roster, or remove it"),
+            );
+        }
+    }
+    crate::timing::timing("indexes", t);
+    if let Some(memo) = memo {
+        memo.indexes = errors.is_empty().then(|| indexes.clone());
+    }
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    let Indexes {
+        claims,
+        backlinks,
+        citation_counts,
+        origins,
+        retells,
+    } = indexes;
+    Ok(Site {
+        config,
+        origins,
+        retells,
+        sources,
+        pages: out_pages,
+        claims,
+        backlinks,
+        citation_counts,
+        roster,
+        warnings,
+        lock_read: lock,
+    })
+}
+
+/// E007 for each page whose URL another page has, or a generated page's.
+/// (Hashed: ordered, every insertion compared strings of other pages.)
+fn unique_urls(pages: &[(Arc<ParsedPage>, PageText)], errors: &mut Vec<Diagnostic>) {
     let mut urls: HashMap<&str, &str> = HashMap::with_capacity(pages.len());
-    for (p, text) in &pages {
+    for (p, text) in pages {
         let generated = GENERATED
             .iter()
             .find(|g| p.url.starts_with(*g))
@@ -151,107 +296,6 @@ pub fn site_with(input: Input, memo: Option<&mut Memo>) -> Result<Site, Vec<Diag
             );
         }
     }
-
-    let resolved: Vec<Verified> = match memo {
-        Some(memo) => remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo),
-        None => pages
-            .par_iter()
-            .map(|(p, text)| {
-                let (refs, errors) = page(p, text, &v, raw_roster.as_ref());
-                (Arc::new(refs), errors)
-            })
-            .collect(),
-    };
-    let t = crate::timing::Mark::now();
-    let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
-
-    let mut claims = Vec::with_capacity(pages.iter().map(|(p, _)| p.body.groups.len()).sum());
-    let mut out_pages = Vec::with_capacity(pages.len());
-    // What cites each source line, as (line, back-link) pairs in reading
-    // order; grouped by line below, one source per task.
-    let mut pairs: Vec<Vec<(usize, Backlink)>> = vec![Vec::new(); sources.len()];
-    let mut citation_counts = vec![0; sources.len()];
-    for (pi, ((p, text), (group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
-        errors.extend(errs);
-        if p.body.groups.is_empty() && !p.front.uncited {
-            warnings.push(
-                Diagnostic::at("W002", &p.file, &text.get(), 0..3, "page has no citation")
-                    .with_help("cite the sources of its facts, or set `uncited = true` in its front matter if it states none"),
-            );
-        }
-        for d in &p.body.errors {
-            // The body's warnings (W005) do not fail the build.
-            if d.is_error() {
-                errors.push(d.clone());
-            } else {
-                warnings.push(d.clone());
-            }
-        }
-        let start = claims.len();
-        for (g, refs) in group_refs.iter().enumerate() {
-            let claim = claims.len();
-            claims.push(Claim {
-                page: pi,
-                group: g,
-                note: p.body.html.group_note[g],
-            });
-            for r in refs {
-                citation_counts[r.source] += 1;
-                pairs[r.source].extend((r.first..=r.last).map(|l| (l, Backlink::Claim(claim))));
-            }
-        }
-        out_pages.push(ResolvedPage {
-            page: p,
-            group_refs,
-            claims: start..claims.len(),
-        });
-    }
-    if let Some(r) = &roster {
-        for (di, members) in r.cites.iter().enumerate() {
-            for (mi, cites) in members.iter().enumerate() {
-                for c in cites {
-                    let r = &c.reference;
-                    pairs[r.source]
-                        .extend((r.first..=r.last).map(|l| (l, Backlink::Member(di, mi))));
-                }
-            }
-        }
-    }
-    let backlinks: Vec<Backlinks> = pairs.into_par_iter().map(Backlinks::by_line).collect();
-    // Failed citations leave no back-links: only a clean build can tell
-    // which sources nothing cites.
-    for (i, s) in sources.iter().enumerate().filter(|_| errors.is_empty()) {
-        if backlinks[i].is_empty() {
-            warnings.push(
-                Diagnostic::file(
-                    "W001",
-                    &format!("sources/{}", s.path),
-                    format!("source `{}` is never cited", s.id),
-                )
-                .with_help("cite it from a page or a roster, or remove it"),
-            );
-        }
-    }
-    crate::timing::timing("indexes", t);
-    if !errors.is_empty() {
-        errors.extend(warnings);
-        return Err(errors);
-    }
-    let origins = origins::origins(&sources, &keys);
-    let retells = origins::retells(&sources, &keys);
-    Ok(Site {
-        config,
-        origins,
-        retells,
-        sources,
-        pages: out_pages,
-        claims,
-        backlinks,
-        citation_counts,
-        roster,
-        warnings,
-        lock_read: lock,
-    })
 }
 
 #[cfg(test)]

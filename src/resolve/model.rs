@@ -14,7 +14,7 @@ use crate::load::roster::Roster;
 use crate::load::source::Source;
 
 /// A verified reference to source lines.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ref {
     pub source: usize,
     pub first: usize,
@@ -121,17 +121,19 @@ pub struct Site {
     pub config: Config,
     pub sources: Arc<Vec<Source>>,
     pub pages: Vec<ResolvedPage>,
-    pub claims: Vec<Claim>,
+    /// (Shared with the next build's site while the pages keep their shape,
+    /// as are the back-links, counts, origins and retellings.)
+    pub claims: Arc<Vec<Claim>>,
     /// Per source: what cites each of its lines, in reading order.
-    pub backlinks: Vec<Backlinks>,
+    pub backlinks: Arc<Vec<Backlinks>>,
     /// Per source: number of citations (page citations only).
-    pub citation_counts: Vec<usize>,
+    pub citation_counts: Arc<Vec<usize>>,
     pub roster: Option<ResolvedRoster>,
     pub warnings: Vec<Diagnostic>,
     /// Per source: its origins (SPEC 2), sorted.
-    pub origins: Vec<Vec<super::Origin>>,
+    pub origins: Arc<Vec<Vec<super::Origin>>>,
     /// Per source: the sources it retells directly (its `via`).
-    pub retells: Vec<Vec<usize>>,
+    pub retells: Arc<Vec<Vec<usize>>>,
     /// `citations.lock` as the site was verified against it (`None`: the
     /// site has none, or the command does not check it).
     pub lock_read: Option<Arc<Lock>>,
