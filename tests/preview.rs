@@ -361,6 +361,57 @@ fn a_complete_report_is_trusted_and_still_serves_what_a_full_build_renders() {
     rebuild(&mut preview, &[gamma, manifest], "a source edit");
 }
 
+/// Under a complete report, an edited page replaces the old one in the last
+/// load's order, unless it moves in that order, becomes a draft or fails to
+/// parse: then the pages load as usual. Either way, a full build's files.
+#[test]
+fn a_reported_page_edit_is_loaded_in_place_only_when_it_keeps_its_place() {
+    let (_dir, root, mut preview) = built_preview();
+    let page = root.join("content/x/b.md");
+    let rebuild = |preview: &mut Preview, when: &str| {
+        preview.report_complete();
+        let result = preview.rebuild(std::slice::from_ref(&page));
+        if result.is_ok() {
+            assert_matches_full_build(preview, &root, when);
+        }
+        result
+    };
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("criticism", "sharp criticism")
+    });
+    rebuild(&mut preview, "a text edit").unwrap();
+    // A heavier page comes after /method/ in every list of claims.
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("weight = 3", "weight = 12")
+    });
+    rebuild(&mut preview, "a new weight").unwrap();
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("weight = 12", "weight = 12\ndraft = true")
+    });
+    rebuild(&mut preview, "a page made a draft").unwrap();
+    assert!(!preview.current().unwrap().has("x/b/index.html"));
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("draft = true", "draft = false")
+    });
+    rebuild(&mut preview, "a draft published").unwrap();
+    assert!(preview.current().unwrap().has("x/b/index.html"));
+    // Broken front matter fails the rebuild with its error; fixed, it loads.
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("weight = 12", "weight = twelve")
+    });
+    let Err(Failure::Content(diags)) = rebuild(&mut preview, "broken front matter") else {
+        panic!("broken front matter builds");
+    };
+    assert!(
+        diags.iter().any(|d| d.file == "content/x/b.md"),
+        "{diags:?}"
+    );
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("weight = twelve", "weight = 4")
+    });
+    rebuild(&mut preview, "fixed front matter").unwrap();
+}
+
 /// The report is trusted for the rebuild it was given for, and only that
 /// one: the next rebuild without it checks every file again.
 #[test]

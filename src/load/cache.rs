@@ -63,6 +63,8 @@ type ManifestLoad = std::result::Result<Option<Manifest>, Diagnostic>;
 
 /// The sources after the manifest was applied, and what they were made from.
 struct Applied {
+    /// The listing of `sources/` they were loaded from.
+    listing: Arc<Listing>,
     files: Vec<Arc<SourceLoad>>,
     manifest: Option<Stamp>,
     parsed: Arc<ManifestLoad>,
@@ -80,6 +82,8 @@ pub struct Cache {
     pages: HashMap<PathBuf, (Stamp, Arc<PageLoad>)>,
     sources: HashMap<PathBuf, (Stamp, Arc<SourceLoad>)>,
     applied: Option<Applied>,
+    /// The pages the last load returned, if none failed to parse.
+    kept_pages: Option<KeptPages>,
     lock: Option<KeptLock>,
     /// The last listing of `sources/` and of `content/`, by folder.
     listings: HashMap<PathBuf, Arc<Listing>>,
@@ -90,6 +94,18 @@ pub struct Cache {
 
 /// A folder's files with one extension: (absolute path, relative path).
 type Listing = Vec<(PathBuf, String)>;
+
+/// The pages a load returned, in order, and what they were loaded from:
+/// when the watcher's report names a few of them, those are replaced and the
+/// rest taken as they are (no lookup or copy of 10,000 paths on a large site).
+struct KeptPages {
+    listing: Arc<Listing>,
+    drafts: bool,
+    pages: Pages,
+}
+
+/// Loaded pages in order, with their texts.
+type Pages = Vec<(Arc<ParsedPage>, PageText)>;
 
 /// `citations.lock` as last read: its stamp (`None`: there was none), the
 /// lock, and its E006 if it was invalid. On a large site it is the largest
@@ -170,7 +186,15 @@ impl Cache {
     }
 
     fn sources(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Arc<Vec<Source>>> {
-        let files = self.listing(&root.join("sources"), "txt")?;
+        let dir = root.join("sources");
+        let files = self.listing(&dir, "txt")?;
+        // The watcher named nothing in `sources/` (the manifest included).
+        if let (Some(reported), Some(a)) = (&self.reported, &self.applied) {
+            if Arc::ptr_eq(&a.listing, &files) && !reported.iter().any(|p| p.starts_with(&dir)) {
+                diags.extend(a.diags.iter().cloned());
+                return Ok(Arc::clone(&a.sources));
+            }
+        }
         let manifest_path = root.join(source::MANIFEST);
         let manifest_stamp = Stamp::now(&manifest_path);
         let kept_manifest = self
@@ -202,7 +226,11 @@ impl Cache {
                 && a.files.iter().zip(&loads).all(|(x, y)| Arc::ptr_eq(x, y));
             if same {
                 diags.extend(a.diags.iter().cloned());
-                return Ok(Arc::clone(&a.sources));
+                let sources = Arc::clone(&a.sources);
+                if let Some(a) = &mut self.applied {
+                    a.listing = files;
+                }
+                return Ok(sources);
             }
         }
         let mut applied_diags: Vec<Diagnostic> =
@@ -233,6 +261,7 @@ impl Cache {
         diags.extend(applied_diags.iter().cloned());
         if !self.one_shot {
             self.applied = Some(Applied {
+                listing: files,
                 files: loads,
                 manifest: manifest_stamp,
                 parsed,
@@ -277,12 +306,16 @@ impl Cache {
         drafts: bool,
         html: bool,
         diags: &mut Vec<Diagnostic>,
-    ) -> Result<Vec<(Arc<ParsedPage>, PageText)>> {
+    ) -> Result<Pages> {
         if html != self.html {
             self.pages.clear();
+            self.kept_pages = None;
             self.html = html;
         }
         let files = self.listing(&root.join("content"), "md")?;
+        if let Some(pages) = self.pages_in_place(&files, drafts, html)? {
+            return Ok(pages);
+        }
         let cached = &self.pages;
         let reported = self.reported.as_ref();
         let one_shot = self.one_shot;
@@ -290,46 +323,77 @@ impl Cache {
             .par_iter()
             .map(|(path, rel)| {
                 let (stamp, load) = Self::get(cached, reported, path, |bytes| {
-                    let file = format!("content/{rel}");
-                    let text = match crate::diagnostic::decode(&file, bytes) {
-                        Ok(text) => text,
-                        Err(d) => return Ok(Err(vec![d])),
-                    };
-                    // Every diagnostic of the page finds its line in one
-                    // index of the text, however many there are.
-                    let parsed = crate::diagnostic::with_line_index(&text, || {
-                        page::parse(&file, rel, &text, html)
-                    });
-                    // Only diagnostics quote the text: a one-shot build
-                    // frees it and reads the file again if one needs it.
-                    let text = if one_shot {
-                        PageText::OnDisk(path.clone())
-                    } else {
-                        PageText::Kept(Arc::new(text))
-                    };
-                    Ok(parsed.map(|p| (Arc::new(p), text)))
+                    Ok(parse_page(path, rel, bytes, html, one_shot))
                 })?;
                 Ok((path.clone(), stamp, load))
             })
             .collect::<Result<_>>()?;
         let mut out = Vec::new();
+        let mut failed = false;
         for (_, _, load) in &parsed {
             match &**load {
                 Ok((p, text)) if drafts || !p.front.draft => {
                     out.push((Arc::clone(p), text.clone()))
                 }
                 Ok(_) => {}
-                Err(ds) => diags.extend(ds.iter().cloned()),
+                Err(ds) => {
+                    failed = true;
+                    diags.extend(ds.iter().cloned());
+                }
             }
         }
+        out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
         if !self.one_shot {
             self.pages = parsed
                 .into_iter()
                 .map(|(path, stamp, load)| (path, (stamp, load)))
                 .collect();
+            self.kept_pages = (!failed).then(|| KeptPages {
+                listing: files,
+                drafts,
+                pages: out.clone(),
+            });
         }
-        out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
         Ok(out)
+    }
+
+    /// The last load's pages with the files the watcher named read again,
+    /// when its report is complete, the folder's listing is the same and
+    /// each named page parses, keeps its place in the order (its weight)
+    /// and its draft flag. `None`: load as usual.
+    fn pages_in_place(
+        &mut self,
+        files: &Arc<Listing>,
+        drafts: bool,
+        html: bool,
+    ) -> Result<Option<Pages>> {
+        let (Some(reported), Some(kept)) = (&self.reported, &mut self.kept_pages) else {
+            return Ok(None);
+        };
+        if !Arc::ptr_eq(&kept.listing, files) || kept.drafts != drafts {
+            return Ok(None);
+        }
+        for changed in reported {
+            let Some((path, rel)) = files.iter().find(|(p, _)| p == changed) else {
+                continue; // not a page
+            };
+            let (bytes, stamp) = read_stamped(path)?;
+            let load = Arc::new(parse_page(path, rel, bytes, html, false));
+            let Ok((page, text)) = &*load else {
+                return Ok(None);
+            };
+            // Its place: the page of the same file in the last load's order.
+            let Some(at) = kept.pages.iter().position(|(p, _)| p.file == page.file) else {
+                return Ok(None); // a draft left out, or one no longer
+            };
+            let old = &kept.pages[at].0;
+            if old.order_key() != page.order_key() || old.front.draft != page.front.draft {
+                return Ok(None);
+            }
+            kept.pages[at] = (Arc::clone(page), text.clone());
+            self.pages.insert(path.clone(), (stamp, load));
+        }
+        Ok(Some(kept.pages.clone()))
     }
 
     /// Loads the whole site, re-reading only files changed since the last
@@ -412,6 +476,26 @@ fn same_files(last: &Listing, dir: &Path, ext: &str, reported: &HashSet<PathBuf>
             Err(_) => !last.iter().any(|(q, _)| q.starts_with(p)),
         }
     })
+}
+
+/// Parses the bytes of content file `path` (`rel` below `content/`).
+fn parse_page(path: &Path, rel: &str, bytes: Vec<u8>, html: bool, one_shot: bool) -> PageLoad {
+    let file = format!("content/{rel}");
+    let text = match crate::diagnostic::decode(&file, bytes) {
+        Ok(text) => text,
+        Err(d) => return Err(vec![d]),
+    };
+    // Every diagnostic of the page finds its line in one index of the text,
+    // however many there are.
+    let parsed = crate::diagnostic::with_line_index(&text, || page::parse(&file, rel, &text, html));
+    // Only diagnostics quote the text: a one-shot build frees it and reads
+    // the file again if one needs it.
+    let text = if one_shot {
+        PageText::OnDisk(path.to_path_buf())
+    } else {
+        PageText::Kept(Arc::new(text))
+    };
+    parsed.map(|p| (Arc::new(p), text))
 }
 
 /// Reads and parses the manifest; `stamp` is `None` when there is none.
