@@ -18,6 +18,9 @@ use rayon::prelude::*;
 use super::*;
 use crate::diagnostic::Diagnostic;
 
+mod pages;
+use pages::KeptPages;
+
 /// What identifies a version of a file without reading it: its length and
 /// modification time. An edit that keeps both is caught by the watcher,
 /// which names the path (`Cache::forget`).
@@ -94,18 +97,6 @@ pub struct Cache {
 
 /// A folder's files with one extension: (absolute path, relative path).
 type Listing = Vec<(PathBuf, String)>;
-
-/// The pages a load returned, in order, and what they were loaded from:
-/// when the watcher's report names a few of them, those are replaced and the
-/// rest taken as they are (no lookup or copy of 10,000 paths on a large site).
-struct KeptPages {
-    listing: Arc<Listing>,
-    drafts: bool,
-    pages: Pages,
-}
-
-/// Loaded pages in order, with their texts.
-type Pages = Vec<(Arc<ParsedPage>, PageText)>;
 
 /// `citations.lock` as last read: its stamp (`None`: there was none), the
 /// lock, and its E006 if it was invalid. On a large site it is the largest
@@ -300,102 +291,6 @@ impl Cache {
             .collect()
     }
 
-    fn pages(
-        &mut self,
-        root: &Path,
-        drafts: bool,
-        html: bool,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Result<Pages> {
-        if html != self.html {
-            self.pages.clear();
-            self.kept_pages = None;
-            self.html = html;
-        }
-        let files = self.listing(&root.join("content"), "md")?;
-        if let Some(pages) = self.pages_in_place(&files, drafts, html)? {
-            return Ok(pages);
-        }
-        let cached = &self.pages;
-        let reported = self.reported.as_ref();
-        let one_shot = self.one_shot;
-        let parsed: Vec<(PathBuf, Stamp, Arc<PageLoad>)> = files
-            .par_iter()
-            .map(|(path, rel)| {
-                let (stamp, load) = Self::get(cached, reported, path, |bytes| {
-                    Ok(parse_page(path, rel, bytes, html, one_shot))
-                })?;
-                Ok((path.clone(), stamp, load))
-            })
-            .collect::<Result<_>>()?;
-        let mut out = Vec::new();
-        let mut failed = false;
-        for (_, _, load) in &parsed {
-            match &**load {
-                Ok((p, text)) if drafts || !p.front.draft => {
-                    out.push((Arc::clone(p), text.clone()))
-                }
-                Ok(_) => {}
-                Err(ds) => {
-                    failed = true;
-                    diags.extend(ds.iter().cloned());
-                }
-            }
-        }
-        out.sort_by(|(a, _), (b, _)| a.order_key().cmp(&b.order_key()));
-        if !self.one_shot {
-            self.pages = parsed
-                .into_iter()
-                .map(|(path, stamp, load)| (path, (stamp, load)))
-                .collect();
-            self.kept_pages = (!failed).then(|| KeptPages {
-                listing: files,
-                drafts,
-                pages: out.clone(),
-            });
-        }
-        Ok(out)
-    }
-
-    /// The last load's pages with the files the watcher named read again,
-    /// when its report is complete, the folder's listing is the same and
-    /// each named page parses, keeps its place in the order (its weight)
-    /// and its draft flag. `None`: load as usual.
-    fn pages_in_place(
-        &mut self,
-        files: &Arc<Listing>,
-        drafts: bool,
-        html: bool,
-    ) -> Result<Option<Pages>> {
-        let (Some(reported), Some(kept)) = (&self.reported, &mut self.kept_pages) else {
-            return Ok(None);
-        };
-        if !Arc::ptr_eq(&kept.listing, files) || kept.drafts != drafts {
-            return Ok(None);
-        }
-        for changed in reported {
-            let Some((path, rel)) = files.iter().find(|(p, _)| p == changed) else {
-                continue; // not a page
-            };
-            let (bytes, stamp) = read_stamped(path)?;
-            let load = Arc::new(parse_page(path, rel, bytes, html, false));
-            let Ok((page, text)) = &*load else {
-                return Ok(None);
-            };
-            // Its place: the page of the same file in the last load's order.
-            let Some(at) = kept.pages.iter().position(|(p, _)| p.file == page.file) else {
-                return Ok(None); // a draft left out, or one no longer
-            };
-            let old = &kept.pages[at].0;
-            if old.order_key() != page.order_key() || old.front.draft != page.front.draft {
-                return Ok(None);
-            }
-            kept.pages[at] = (Arc::clone(page), text.clone());
-            self.pages.insert(path.clone(), (stamp, load));
-        }
-        Ok(Some(kept.pages.clone()))
-    }
-
     /// Loads the whole site, re-reading only files changed since the last
     /// load. Content problems go to `diags`; what could be read is returned
     /// so that resolution can report its own problems too.
@@ -476,26 +371,6 @@ fn same_files(last: &Listing, dir: &Path, ext: &str, reported: &HashSet<PathBuf>
             Err(_) => !last.iter().any(|(q, _)| q.starts_with(p)),
         }
     })
-}
-
-/// Parses the bytes of content file `path` (`rel` below `content/`).
-fn parse_page(path: &Path, rel: &str, bytes: Vec<u8>, html: bool, one_shot: bool) -> PageLoad {
-    let file = format!("content/{rel}");
-    let text = match crate::diagnostic::decode(&file, bytes) {
-        Ok(text) => text,
-        Err(d) => return Err(vec![d]),
-    };
-    // Every diagnostic of the page finds its line in one index of the text,
-    // however many there are.
-    let parsed = crate::diagnostic::with_line_index(&text, || page::parse(&file, rel, &text, html));
-    // Only diagnostics quote the text: a one-shot build frees it and reads
-    // the file again if one needs it.
-    let text = if one_shot {
-        PageText::OnDisk(path.to_path_buf())
-    } else {
-        PageText::Kept(Arc::new(text))
-    };
-    parsed.map(|p| (Arc::new(p), text))
 }
 
 /// Reads and parses the manifest; `stamp` is `None` when there is none.
