@@ -491,6 +491,14 @@ fn an_edit_of_claim_text_alone_keeps_the_site_indexes() {
         panic!("a URL taken twice builds");
     };
     assert!(diags.iter().any(|d| d.code == "E007"), "{diags:?}");
+    // Another page's edit leaves the URLs as they were: still taken twice.
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("critics spoke up", "critics spoke")
+    });
+    let Err(Failure::Content(diags)) = preview.rebuild(std::slice::from_ref(&page)) else {
+        panic!("a URL taken twice builds after another edit");
+    };
+    assert!(diags.iter().any(|d| d.code == "E007"), "{diags:?}");
 }
 
 /// The claims tally is reused for unchanged pages only while the sources

@@ -37,9 +37,10 @@ impl Tally {
     /// decided: `serve` rebuilds after an edit of one page, and deciding
     /// every claim of a large site again was most of a rebuild. A page is
     /// unchanged when it is the same parsed page with the same verified
-    /// citations, and the sources are the same.
+    /// citations, and the sources are the same. When the pages are as many
+    /// as before, the old tally is patched instead ([`Tally::patched`]).
     pub fn after(site: &Site, previous: Option<(&Site, &Tally)>) -> Self {
-        if let Some((old, tally)) = previous.filter(|(old, _)| same_claims(old, site)) {
+        if let Some((old, tally)) = previous.filter(|(old, _)| comparable(old, site)) {
             return tally.patched(old, site);
         }
         let kept: HashMap<usize, (&ResolvedPage, &Tally)> = previous
@@ -115,57 +116,74 @@ impl Tally {
 }
 
 impl Tally {
-    /// This tally, made for `old`, for `site`, which has the same claims
-    /// citing the same sources (see [`same_claims`]): only the claims of
-    /// pages that changed are decided again, and only whether they name an
-    /// outlet (their text is all that can differ).
+    /// This tally, made for `old`, for `site`, which has as many pages and
+    /// the same sources and origins (see [`comparable`]): the claims of a
+    /// page that is the same parsed page with the same verified citations
+    /// are decided as before; each other page's old claims are taken out of
+    /// the counts and its new claims decided and put in. Every count is a
+    /// sum over claims, so this is what a tally from scratch counts.
     fn patched(&self, old: &Site, site: &Site) -> Tally {
         let mut names: HashMap<usize, Vec<Name>> = HashMap::new();
-        let mut claim_attributed = self.claim_attributed.clone();
-        let (mut attributed, mut unattributed) = (self.attributed, self.unattributed_single_origin);
-        let changed = site
-            .pages
-            .iter()
-            .zip(&old.pages)
-            .filter(|(new, old)| !Arc::ptr_eq(&new.page, &old.page));
-        for (page, _) in changed {
-            for c in page.claims.clone() {
+        let mut t = Tally {
+            single: self.single,
+            single_origin: self.single_origin,
+            attributed: self.attributed,
+            unattributed_single_origin: self.unattributed_single_origin,
+            per_source: self.per_source.clone(),
+            claim_attributed: Vec::with_capacity(site.claims.len()),
+            claim_one_origin: Vec::with_capacity(site.claims.len()),
+        };
+        for (new, was) in site.pages.iter().zip(&old.pages) {
+            if Arc::ptr_eq(&new.page, &was.page) && Arc::ptr_eq(&new.group_refs, &was.group_refs) {
+                t.claim_attributed
+                    .extend_from_slice(&self.claim_attributed[was.claims.clone()]);
+                t.claim_one_origin
+                    .extend_from_slice(&self.claim_one_origin[was.claims.clone()]);
+                continue;
+            }
+            for c in was.claims.clone() {
+                let (one, named) = (self.claim_one_origin[c], self.claim_attributed[c]);
+                t.count(&sources_of(old, c), one, named, false);
+            }
+            for c in new.claims.clone() {
                 let sources = sources_of(site, c);
                 for &s in &sources {
                     names.entry(s).or_insert_with(|| outlet_names(site, s));
                 }
+                let one = one_origin(site, &sources);
                 let named = names_any(site, c, sources.iter().map(|s| &names[s]));
-                if named != claim_attributed[c] {
-                    claim_attributed[c] = named;
-                    let one = self.claim_one_origin[c];
-                    if named {
-                        attributed += 1;
-                        unattributed -= usize::from(one);
-                    } else {
-                        attributed -= 1;
-                        unattributed += usize::from(one);
-                    }
-                }
+                t.count(&sources, one, named, true);
+                t.claim_one_origin.push(one);
+                t.claim_attributed.push(named);
             }
         }
-        Tally {
-            single: self.single,
-            single_origin: self.single_origin,
-            attributed,
-            unattributed_single_origin: unattributed,
-            per_source: self.per_source.clone(),
-            claim_attributed,
-            claim_one_origin: self.claim_one_origin.clone(),
+        t
+    }
+
+    /// Puts a claim into the counts (`add`) or takes it out: the distinct
+    /// sources it cites, whether it rests on one origin, whether it names
+    /// an outlet it cites.
+    fn count(&mut self, sources: &[usize], one: bool, named: bool, add: bool) {
+        let step = |n: &mut usize, by: bool| {
+            if by {
+                *n = if add { *n + 1 } else { *n - 1 };
+            }
+        };
+        for &s in sources {
+            step(&mut self.per_source[s], true);
         }
+        step(&mut self.single, sources.len() == 1);
+        step(&mut self.single_origin, one);
+        step(&mut self.attributed, named);
+        step(&mut self.unattributed_single_origin, one && !named);
     }
 }
 
-/// Do the two sites have the same claims citing the same sources with the
-/// same origins? (Resolution shares these with the next site while the pages
-/// keep their shape; then only claim texts can differ.)
-fn same_claims(old: &Site, site: &Site) -> bool {
-    Arc::ptr_eq(&old.claims, &site.claims)
-        && Arc::ptr_eq(&old.sources, &site.sources)
+/// Can a tally of `old` be patched into one of `site`? When both have as
+/// many pages (compared position by position) and the same sources and
+/// origins.
+fn comparable(old: &Site, site: &Site) -> bool {
+    Arc::ptr_eq(&old.sources, &site.sources)
         && Arc::ptr_eq(&old.origins, &site.origins)
         && old.pages.len() == site.pages.len()
 }

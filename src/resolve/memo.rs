@@ -59,6 +59,29 @@ impl Against {
 }
 
 impl Memo {
+    /// The origins and retellings of `sources`, made once while they are the
+    /// same list.
+    pub(super) fn origins(
+        &mut self,
+        sources: &Arc<Vec<Source>>,
+        make: impl FnOnce() -> Origins,
+    ) -> Origins {
+        match &self.derived {
+            Some(d) if Arc::ptr_eq(&d.sources, sources) => {
+                (Arc::clone(&d.origins), Arc::clone(&d.retells))
+            }
+            _ => {
+                let (origins, retells) = make();
+                self.derived = Some(Derived {
+                    sources: Arc::clone(sources),
+                    origins: Arc::clone(&origins),
+                    retells: Arc::clone(&retells),
+                });
+                (origins, retells)
+            }
+        }
+    }
+
     /// The source keys of the last resolution, if it had these sources.
     pub(super) fn keys_for(
         &self,
@@ -98,7 +121,22 @@ pub struct Memo {
     order: Vec<usize>,
     /// The site-wide indexes of the last resolution, if it made a site.
     pub(super) indexes: Option<Indexes>,
+    /// Whether the pages in `order` have unique URLs, none a generated
+    /// page's: then pages with the same URLs at the same places have too.
+    pub(super) urls_unique: bool,
+    /// Each source's origins and retellings, and the sources they are of.
+    derived: Option<Derived>,
 }
+
+/// What the origins are made from, and the origins.
+struct Derived {
+    sources: Arc<Vec<Source>>,
+    origins: Arc<Vec<Vec<super::Origin>>>,
+    retells: Arc<Vec<Vec<usize>>>,
+}
+
+/// Origins and retellings of each source (shared while the sources are).
+pub(super) type Origins = (Arc<Vec<Vec<super::Origin>>>, Arc<Vec<Vec<usize>>>);
 
 /// What the last good resolution built across pages: valid again while
 /// every page stands where it stood, with the same URL, notes and verified
@@ -112,15 +150,18 @@ pub(super) struct Indexes {
     pub retells: Arc<Vec<Vec<usize>>>,
 }
 
-/// Whether this resolution's pages have the shape of the last one's: the
-/// same number of pages against the same list of sources, and each page
-/// that changed has the URL, the note numbers and the verified references
-/// of the page it replaces. Then the claims, back-links, counts and origins
-/// are those of the last resolution; only claim texts may differ.
+/// How this resolution's pages compare with the last one's, position by
+/// position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Shape {
-    Same,
-    Changed,
+pub(super) struct Shape {
+    /// The same number of pages, each changed one with the URL of the page
+    /// it replaces.
+    pub urls: bool,
+    /// Besides, against the same list of sources, each changed page has the
+    /// note numbers and the verified references of the page it replaces:
+    /// then the claims, back-links, counts and origins are those of the
+    /// last resolution; only claim texts may differ.
+    pub indexes: bool,
 }
 
 fn address(p: &Arc<ParsedPage>) -> usize {
@@ -164,6 +205,7 @@ pub(super) fn remembering(
         _ => {
             memo.pages.clear();
             memo.order.clear();
+            memo.urls_unique = false;
             memo.against = Some(Against::new(keys, sources, roster, lock));
             false
         }
@@ -176,14 +218,18 @@ pub(super) fn remembering(
     // a page at its old address is unchanged.
     let in_place = memo.order.len() == pages.len();
     let (known, order) = (&memo.pages, &memo.order);
-    let resolved: Vec<(Option<Remembered>, Verified, bool)> = pages
+    let resolved: Vec<(Option<Remembered>, Verified, Shape)> = pages
         .par_iter()
         .enumerate()
         .map(|(i, (p, text))| {
             let before = known.get(&address(p));
             let unchanged = in_place && same_sources && order[i] == address(p);
             if let Some(m) = before.filter(|_| unchanged) {
-                return (None, m.verified.clone(), true);
+                let same = Shape {
+                    urls: true,
+                    indexes: true,
+                };
+                return (None, m.verified.clone(), same);
             }
             let m = match before {
                 Some(m) if same_sources => m.clone(),
@@ -203,18 +249,19 @@ pub(super) fn remembering(
                     }
                 }
             };
-            let same_shape = in_place
-                && known
-                    .get(&order[i])
-                    .is_some_and(|old| same_shape(&old.page, &old.verified.0, p, &m.verified.0));
+            let old = if in_place { known.get(&order[i]) } else { None };
+            let shape = Shape {
+                urls: old.is_some_and(|old| old.page.url == p.url),
+                indexes: old
+                    .is_some_and(|old| same_shape(&old.page, &old.verified.0, p, &m.verified.0)),
+            };
             let verified = m.verified.clone();
-            (Some(m), verified, same_shape)
+            (Some(m), verified, shape)
         })
         .collect();
-    let shape = if same_sources && in_place && resolved.iter().all(|(_, _, same)| *same) {
-        Shape::Same
-    } else {
-        Shape::Changed
+    let shape = Shape {
+        urls: in_place && resolved.iter().all(|(_, _, s)| s.urls),
+        indexes: in_place && same_sources && resolved.iter().all(|(_, _, s)| s.indexes),
     };
     if in_place {
         // The old pages at changed positions go first: a page that moved

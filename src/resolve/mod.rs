@@ -124,12 +124,13 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 
-    let (resolved, kept): (Vec<Verified>, Option<Indexes>) = match memo.as_deref_mut() {
+    // What the last resolution checked or built that still holds.
+    let (resolved, kept, urls_unique) = match memo.as_deref_mut() {
         Some(memo) => {
             let (resolved, shape) =
                 remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo);
-            let kept = memo.indexes.clone().filter(|_| shape == Shape::Same);
-            (resolved, kept)
+            let kept = memo.indexes.clone().filter(|_| shape.indexes);
+            (resolved, kept, shape.urls && memo.urls_unique)
         }
         None => {
             let resolved = pages
@@ -139,14 +140,17 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
                     (Arc::new(refs), errors)
                 })
                 .collect();
-            (resolved, None)
+            (resolved, None, false)
         }
     };
     let t = crate::timing::Mark::now();
     // Page URLs must be unique, and must not take a generated page's place
-    // (kept indexes come from a site whose URLs were, and are the same).
-    if kept.is_none() {
+    // (unless the last pages' were, and these have the same URLs).
+    if !urls_unique {
         unique_urls(&pages, &mut errors);
+        if let Some(memo) = memo.as_deref_mut() {
+            memo.urls_unique = errors.is_empty();
+        }
     }
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
@@ -215,12 +219,22 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
                     }
                 }
             }
+            let make = || {
+                (
+                    Arc::new(origins::origins(&sources, &keys)),
+                    Arc::new(origins::retells(&sources, &keys)),
+                )
+            };
+            let (origins, retells) = match memo.as_deref_mut() {
+                Some(memo) => memo.origins(&sources, make),
+                None => make(),
+            };
             Indexes {
                 claims: Arc::new(claims),
                 backlinks: Arc::new(pairs.into_par_iter().map(Backlinks::by_line).collect()),
                 citation_counts: Arc::new(citation_counts),
-                origins: Arc::new(origins::origins(&sources, &keys)),
-                retells: Arc::new(origins::retells(&sources, &keys)),
+                origins,
+                retells,
             }
         }
     };
