@@ -1,13 +1,15 @@
 // Save-to-reload latency of `explainer serve`, measured in a real Chromium.
 //
-//   node tests/site-check/serve-latency.mjs [--bin target/release/explainer] [--root .] [--edits 10] [--gap 200]
+//   node tests/site-check/serve-latency.mjs [--bin target/release/explainer] [--root .] [--edits 10] [--gap 200] [--cite]
 //
 // Copies the site (site.toml, sources/, content/, themes/) into a temporary folder, starts
 // `explainer serve --port 0` on it, opens the home page in headless Chromium, then edits
 // content/_index.md N times, waiting --gap ms after each reload (editors save seconds apart,
 // and what a rebuild frees may be returned to the system in between). Each sample is the time
 // from the file write to the browser's `load` event of the reloaded page (the page is checked
-// to show the edit). Prints every
+// to show the edit). With --cite, every other edit adds a claim citing the page's first cited
+// source line, so that each edit changes the site's claims and back-links (without it, each
+// edit changes a paragraph that states nothing, and the site's shape stays). Prints every
 // sample and the median, and the median of the server's own rebuild times ("rebuilt in N ms"
 // on its stderr). Nothing in the repository is written. The browser binary (CHROMIUM_PATH,
 // default /usr/bin/chromium) and its flags are the browser tests', from common.mjs.
@@ -27,6 +29,7 @@ const bin = path.resolve(opt('bin', 'target/release/explainer'));
 const root = path.resolve(opt('root', '.'));
 const edits = Number(opt('edits', '10'));
 const gap = Number(opt('gap', '200'));
+const cite = args.includes('--cite');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'explainer-latency-'));
 for (const item of ['site.toml', 'sources', 'content', 'themes', 'citations.lock']) {
@@ -35,6 +38,8 @@ for (const item of ['site.toml', 'sources', 'content', 'themes', 'citations.lock
 }
 const page = path.join(tmp, 'content', '_index.md');
 const original = fs.readFileSync(page, 'utf8');
+const cited = original.match(/\[@([^\s:\]]+):(\d+)/);
+if (cite && !cited) throw new Error(`--cite: ${page} cites nothing to cite again`);
 
 const server = spawn(bin, ['serve', '--port', '0', '--root', tmp], { stdio: ['ignore', 'pipe', 'pipe'] });
 const rebuilds = [];
@@ -65,9 +70,11 @@ try {
   await tab.goto(url, { waitUntil: 'load' });
   await tab.waitForTimeout(300); // let the event stream connect
   for (let i = 1; i <= edits; i++) {
-    const marker = `Latency probe ${i}.`;
-    // The edit: a paragraph that states nothing, so the page still builds.
-    const text = original.replace(/\n+$/, '') + `\n\n${marker}\n`;
+    const marker = `Latency probe ${i}`;
+    // The edit: a paragraph that states nothing, so the page still builds;
+    // or (--cite, odd edits) a claim citing a line the page already cites.
+    const claim = cite && i % 2 === 1 ? ` [@${cited[1]}:${cited[2]}]` : '';
+    const text = original.replace(/\n+$/, '') + `\n\n${marker}${claim}.\n`;
     const reloaded = tab.waitForEvent('load', { timeout: 10000 });
     const t0 = performance.now();
     fs.writeFileSync(page, text);
