@@ -361,6 +361,67 @@ fn a_complete_report_is_trusted_and_still_serves_what_a_full_build_renders() {
     rebuild(&mut preview, &[gamma, manifest], "a source edit");
 }
 
+/// Edits that add, remove or move citations on pages that keep their place
+/// patch the last build's claims and back-links (the claims after an edited
+/// page move by what it gained or lost; a line cited by claims and by roster
+/// members lists both, in reading order): always a full build's files.
+#[test]
+fn citation_edits_patch_the_indexes_to_what_a_full_build_makes() {
+    let (_dir, root, mut preview) = built_preview();
+    let (home, b) = (root.join("content/_index.md"), root.join("content/x/b.md"));
+    let rebuild = |preview: &mut Preview, changed: &[PathBuf], when: &str| {
+        preview.report_complete();
+        preview
+            .rebuild(changed)
+            .unwrap_or_else(|_| panic!("{when}: the rebuild fails"));
+        assert_matches_full_build(preview, &root, when);
+    };
+    let append = |path: &Path, text: &str| {
+        let old = fs::read_to_string(path).unwrap();
+        fs::write(path, format!("{old}\n{text}\n")).unwrap();
+    };
+    // A claim on a line that roster members cite (beta:2) and the first
+    // page's claims too; the later page's claims all move.
+    append(&b, "The deal was signed on Monday [@beta:2 \"on Monday\"].");
+    rebuild(
+        &mut preview,
+        std::slice::from_ref(&b),
+        "a claim added to a later page",
+    );
+    append(&home, "Two more [@alpha:5]. And again [@beta:2; @alpha:4].");
+    rebuild(
+        &mut preview,
+        std::slice::from_ref(&home),
+        "claims added to the first page",
+    );
+    // Fewer claims, and another line, on two pages at once.
+    edit(&root, "content/_index.md", |t| {
+        t.replace("Two more [@alpha:5]. ", "")
+    });
+    edit(&root, "content/x/b.md", |t| {
+        t.replace("[@beta:3]", "[@beta:5]")
+    });
+    rebuild(
+        &mut preview,
+        &[home.clone(), b.clone()],
+        "edits of two pages",
+    );
+    // A page between them loses its only claim, and gets it back.
+    let who = root.join("content/x/_index.md");
+    let text = fs::read_to_string(&who).unwrap();
+    let uncited = text
+        .replace(" [@alpha:5]", "")
+        .replace("weight = 2\n", "weight = 2\nuncited = true\n");
+    fs::write(&who, uncited).unwrap();
+    rebuild(
+        &mut preview,
+        std::slice::from_ref(&who),
+        "a page without claims",
+    );
+    fs::write(&who, text).unwrap();
+    rebuild(&mut preview, std::slice::from_ref(&who), "its claim back");
+}
+
 /// Under a complete report, an edited page replaces the old one in the last
 /// load's order, unless it moves in that order, becomes a draft or fails to
 /// parse: then the pages load as usual. Either way, a full build's files.

@@ -13,6 +13,7 @@ use crate::load::page::{PageText, ParsedPage};
 use crate::load::roster::Roster;
 use crate::load::source::Source;
 
+use super::indexes::{Indexes, Replaced};
 use super::model::*;
 use super::verify::*;
 
@@ -138,18 +139,6 @@ struct Derived {
 /// Origins and retellings of each source (shared while the sources are).
 pub(super) type Origins = (Arc<Vec<Vec<super::Origin>>>, Arc<Vec<Vec<usize>>>);
 
-/// What the last good resolution built across pages: valid again while
-/// every page stands where it stood, with the same URL, notes and verified
-/// references, against the same sources (see [`Shape`]).
-#[derive(Clone)]
-pub(super) struct Indexes {
-    pub claims: Arc<Vec<Claim>>,
-    pub backlinks: Arc<Vec<Backlinks>>,
-    pub citation_counts: Arc<Vec<usize>>,
-    pub origins: Arc<Vec<Vec<super::Origin>>>,
-    pub retells: Arc<Vec<Vec<usize>>>,
-}
-
 /// How this resolution's pages compare with the last one's, position by
 /// position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +183,7 @@ pub(super) fn remembering(
     roster: Option<&Roster>,
     lock: Option<&Arc<Lock>>,
     memo: &mut Memo,
-) -> (Vec<Verified>, Shape) {
+) -> (Vec<Verified>, Shape, Option<Vec<Replaced>>) {
     let (sources, keys) = (v.sources, v.keys);
     let same_sources = match memo.against.as_mut() {
         Some(a) if a.holds(keys, roster, lock) => {
@@ -263,6 +252,24 @@ pub(super) fn remembering(
         urls: in_place && resolved.iter().all(|(_, _, s)| s.urls),
         indexes: in_place && same_sources && resolved.iter().all(|(_, _, s)| s.indexes),
     };
+    // The pages replaced in place, and what the old ones cited (read before
+    // they leave the memo).
+    let replaced = in_place.then(|| {
+        resolved
+            .iter()
+            .enumerate()
+            .filter(|(_, (m, _, _))| m.is_some())
+            .filter_map(|(i, _)| {
+                let old = memo.pages.get(&memo.order[i])?;
+                Some(Replaced {
+                    position: i,
+                    old_refs: Arc::clone(&old.verified.0),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let replaced =
+        replaced.filter(|r| r.len() == resolved.iter().filter(|m| m.0.is_some()).count());
     if in_place {
         // The old pages at changed positions go first: a page that moved
         // is entered again at its new position below.
@@ -283,7 +290,7 @@ pub(super) fn remembering(
         }
         verified.push(v);
     }
-    (verified, shape)
+    (verified, shape, replaced)
 }
 
 /// Does `new` (verified as `new_refs`) stand where `old` stood with the

@@ -19,6 +19,7 @@ use crate::load::source::{self};
 use crate::load::Input;
 
 pub mod changed;
+mod indexes;
 mod memo;
 mod model;
 mod origins;
@@ -26,6 +27,7 @@ mod quotations;
 mod rosters;
 mod verify;
 
+use indexes::Indexes;
 pub use memo::Memo;
 use memo::*;
 pub use model::*;
@@ -125,12 +127,17 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
     let mut warnings = Vec::new();
 
     // What the last resolution checked or built that still holds.
-    let (resolved, kept, urls_unique) = match memo.as_deref_mut() {
+    let (resolved, kept, replaced, urls_unique) = match memo.as_deref_mut() {
         Some(memo) => {
-            let (resolved, shape) =
+            let (resolved, shape, replaced) =
                 remembering(&pages, &v, raw_roster.as_ref(), lock.as_ref(), memo);
-            let kept = memo.indexes.clone().filter(|_| shape.indexes);
-            (resolved, kept, shape.urls && memo.urls_unique)
+            let last = memo.indexes.clone();
+            let (kept, replaced) = match last {
+                Some(last) if shape.indexes => (Some(last), None),
+                Some(last) => (None, replaced.map(|r| (last, r))),
+                None => (None, None),
+            };
+            (resolved, kept, replaced, shape.urls && memo.urls_unique)
         }
         None => {
             let resolved = pages
@@ -140,7 +147,7 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
                     (Arc::new(refs), errors)
                 })
                 .collect();
-            (resolved, None, false)
+            (resolved, None, None, false)
         }
     };
     let t = crate::timing::Mark::now();
@@ -154,20 +161,9 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
     }
     let roster = raw_roster.map(|r| self::roster(r, &v, &mut errors));
 
-    // The site-wide indexes, unless the last site's are kept: claims in
-    // reading order, and what cites each source line, as (line, back-link)
-    // pairs in reading order, grouped by line below, one source per task.
-    let mut claims = Vec::new();
-    let mut pairs: Vec<Vec<(usize, Backlink)>> = Vec::new();
-    let mut citation_counts = Vec::new();
-    if kept.is_none() {
-        claims.reserve(pages.iter().map(|(p, _)| p.body.groups.len()).sum());
-        pairs = vec![Vec::new(); sources.len()];
-        citation_counts = vec![0; sources.len()];
-    }
     let mut out_pages = Vec::with_capacity(pages.len());
     let mut claim_count = 0;
-    for (pi, ((p, text), (group_refs, errs))) in pages.into_iter().zip(resolved).enumerate() {
+    for ((p, text), (group_refs, errs)) in pages.into_iter().zip(resolved) {
         errors.extend(errs);
         if p.body.groups.is_empty() && !p.front.uncited {
             warnings.push(
@@ -185,40 +181,19 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
         }
         let start = claim_count;
         claim_count += group_refs.len();
-        if kept.is_none() {
-            for (g, refs) in group_refs.iter().enumerate() {
-                let claim = claims.len();
-                claims.push(Claim {
-                    page: pi,
-                    group: g,
-                    note: p.body.html.group_note[g],
-                });
-                for r in refs {
-                    citation_counts[r.source] += 1;
-                    pairs[r.source].extend((r.first..=r.last).map(|l| (l, Backlink::Claim(claim))));
-                }
-            }
-        }
         out_pages.push(ResolvedPage {
             page: p,
             group_refs,
             claims: start..claim_count,
         });
     }
+    // The site-wide indexes: the last site's, patched, or made from every page.
     let indexes = match kept {
         Some(kept) => kept,
         None => {
-            if let Some(r) = &roster {
-                for (di, members) in r.cites.iter().enumerate() {
-                    for (mi, cites) in members.iter().enumerate() {
-                        for c in cites {
-                            let r = &c.reference;
-                            pairs[r.source]
-                                .extend((r.first..=r.last).map(|l| (l, Backlink::Member(di, mi))));
-                        }
-                    }
-                }
-            }
+            let patched = replaced.and_then(|(last, r)| indexes::patch(&last, &out_pages, &r));
+            let (claims, backlinks, citation_counts) = patched
+                .unwrap_or_else(|| indexes::build(&out_pages, roster.as_ref(), sources.len()));
             let make = || {
                 (
                     Arc::new(origins::origins(&sources, &keys)),
@@ -231,7 +206,7 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
             };
             Indexes {
                 claims: Arc::new(claims),
-                backlinks: Arc::new(pairs.into_par_iter().map(Backlinks::by_line).collect()),
+                backlinks: Arc::new(backlinks),
                 citation_counts: Arc::new(citation_counts),
                 origins,
                 retells,

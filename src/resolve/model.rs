@@ -93,6 +93,36 @@ impl Backlinks {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+
+    /// Every (line, back-link), in order: what [`Backlinks::by_line`] makes
+    /// these from again.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (usize, Backlink)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        self.lines
+            .iter()
+            .zip(starts.zip(&self.ends))
+            .flat_map(|(&line, (start, &end))| {
+                self.links[start..end].iter().map(move |&b| (line, b))
+            })
+    }
+
+    /// The same back-links with each claim index mapped by `to` (which must
+    /// keep their order).
+    pub(crate) fn map_claims(&self, to: impl Fn(usize) -> usize) -> Backlinks {
+        let links = self
+            .links
+            .iter()
+            .map(|&b| match b {
+                Backlink::Claim(c) => Backlink::Claim(to(c)),
+                member => member,
+            })
+            .collect();
+        Backlinks {
+            lines: self.lines.clone(),
+            ends: self.ends.clone(),
+            links,
+        }
+    }
 }
 
 /// What a cited line links back to.
