@@ -193,6 +193,7 @@ fn start_with(mut opts: ServeOptions, mut build: Box<Build>) -> Result<Running> 
     let shared = Arc::new(Shared::default());
     let stop = Arc::new(AtomicBool::new(false));
     let mut preview = Preview::new(build_opts);
+    let watching = watch::watch(&opts.root)?;
     eprintln!("{}", watch::rebuild(&mut preview, &[], &shared, &mut build));
 
     let (addr, threads) = server::spawn(&opts, &shared, &stop)?;
@@ -203,9 +204,9 @@ fn start_with(mut opts: ServeOptions, mut build: Box<Build>) -> Result<Running> 
         shared: Arc::clone(&shared),
         threads,
     };
-    running
-        .threads
-        .push(watch::spawn(&opts.root, preview, build, &shared, &stop)?);
+    running.threads.push(watch::spawn(
+        watching, &opts.root, preview, build, &shared, &stop,
+    ));
     Ok(running)
 }
 

@@ -144,26 +144,43 @@ fn relevant(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Starts watching the site's inputs, and rebuilding after each burst of
-/// changes; returns the watcher's thread.
-pub(super) fn spawn(
-    site_root: &Path,
-    mut preview: Preview,
-    mut build: Box<Build>,
-    shared: &Arc<Shared>,
-    stop: &Arc<AtomicBool>,
-) -> Result<JoinHandle<()>> {
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+/// The watcher on the site's inputs and the events it has queued.
+pub(super) struct Watching {
+    watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+}
+
+/// Starts watching the site's inputs. Started before the initial build, so
+/// that the first rebuild after it knows every change since it began.
+pub(super) fn watch(site_root: &Path) -> Result<Watching> {
+    let (tx, events) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx).context("starting the file watcher")?;
     for (path, mode) in watched(site_root) {
         watcher
             .watch(&path, mode)
             .with_context(|| format!("watching {}", path.display()))?;
     }
+    Ok(Watching { watcher, events })
+}
+
+/// Rebuilds after each burst of changes the watcher reports; returns the
+/// thread that does.
+pub(super) fn spawn(
+    watching: Watching,
+    site_root: &Path,
+    mut preview: Preview,
+    mut build: Box<Build>,
+    shared: &Arc<Shared>,
+    stop: &Arc<AtomicBool>,
+) -> JoinHandle<()> {
+    let Watching {
+        watcher,
+        events: rx,
+    } = watching;
     let root = std::fs::canonicalize(site_root).unwrap_or(site_root.to_path_buf());
     let watcher_shared = Arc::clone(shared);
     let watcher_stop = Arc::clone(stop);
-    Ok(std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let _keep = watcher;
         // Reads (the build's own) are not changes.
         let touches = |r: &notify::Result<notify::Event>| {
@@ -180,9 +197,9 @@ pub(super) fn spawn(
         let paths = |r: notify::Result<notify::Event>| r.map(|e| e.paths).unwrap_or_default();
         // An error, or a queue that overflowed, means events were lost.
         let lost = |r: &notify::Result<notify::Event>| r.as_ref().map_or(true, |e| e.need_rescan());
-        // Has every change since the last rebuild began been seen? Not for
-        // the first: the initial build ran before the watcher started.
-        let mut complete = false;
+        // Has every change since the last rebuild began been seen? (The
+        // watcher started before the initial build began.)
+        let mut complete = true;
         loop {
             let first = match rx.recv_timeout(Duration::from_millis(250)) {
                 Ok(first) => first,
@@ -214,7 +231,7 @@ pub(super) fn spawn(
                 rebuild(&mut preview, &changed, &watcher_shared, &mut build)
             );
         }
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -239,6 +256,49 @@ mod tests {
             assert!(start.elapsed() < Duration::from_secs(20), "{what}");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The watcher starts before the initial build: a save made while that
+    /// build runs (here: right after it read the page) is rebuilt at once,
+    /// and the rebuild trusts the watcher's report.
+    #[test]
+    fn a_save_during_the_initial_build_is_rebuilt_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let page = "+++\ntitle = \"Home\"\n+++\n\nSupervision [@a:1 \"will supervise\"].\n";
+        for (path, text) in [
+            ("site.toml", "title = \"T\"\n"),
+            ("sources/a.txt", "The US will supervise it.\n"),
+            ("content/_index.md", page),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        let saved = root.join("content/_index.md");
+        let mut first = true;
+        let build = Box::new(move |p: &mut Preview, changed: &[PathBuf]| {
+            let result = p.rebuild(changed);
+            if std::mem::take(&mut first) {
+                std::fs::write(&saved, page.replace("Supervision", "Oversight")).unwrap();
+            }
+            result
+        });
+        let opts = ServeOptions {
+            port: 0,
+            ..ServeOptions::new(&root)
+        };
+        let running = start_with(opts, build).unwrap();
+        let shared = Arc::clone(&running.shared);
+        let home = || {
+            let build = shared.served().build.clone().unwrap();
+            let bytes = build.file("index.html").unwrap().unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        assert!(home().contains("Supervision"));
+        wait_for(
+            "a rebuild for the save made during the initial build",
+            || home().contains("Oversight"),
+        );
     }
 
     #[test]
