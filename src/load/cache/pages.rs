@@ -21,6 +21,12 @@ pub(super) struct KeptPages {
     pages: Pages,
 }
 
+/// The most paths a report may name for pages to be loaded in place: each
+/// is looked for among all pages, so a report of thousands (a checkout of
+/// another branch) loads as usual instead, in time that does not grow with
+/// their product.
+const IN_PLACE_MAX: usize = 64;
+
 /// Loaded pages in order, with their texts.
 type Pages = Vec<(Arc<ParsedPage>, PageText)>;
 
@@ -85,9 +91,10 @@ impl Cache {
     }
 
     /// The last load's pages with the files the watcher named read again,
-    /// when its report is complete, the folder's listing is the same and
-    /// each named page parses, keeps its place in the order (its weight)
-    /// and its draft flag. `None`: load as usual.
+    /// when its report is complete and names at most [`IN_PLACE_MAX`] paths,
+    /// the folder's listing is the same and each named page parses, keeps
+    /// its place in the order (its weight) and its draft flag. `None`: load
+    /// as usual.
     fn pages_in_place(
         &mut self,
         files: &Arc<Listing>,
@@ -97,7 +104,10 @@ impl Cache {
         let (Some(reported), Some(kept)) = (&self.reported, &mut self.kept_pages) else {
             return Ok(None);
         };
-        if !Arc::ptr_eq(&kept.listing, files) || kept.drafts != drafts {
+        if !Arc::ptr_eq(&kept.listing, files)
+            || kept.drafts != drafts
+            || reported.len() > IN_PLACE_MAX
+        {
             return Ok(None);
         }
         for changed in reported {
