@@ -58,6 +58,24 @@ fn assert_matches_full_build(preview: &Preview, root: &Path, when: &str) {
     }
 }
 
+/// Rebuilds after `changed` with the watcher's word that they are every
+/// change, and checks the result against a full build.
+fn rebuild_reported(preview: &mut Preview, root: &Path, changed: &[PathBuf], when: &str) {
+    preview.report_complete();
+    preview
+        .rebuild(changed)
+        .unwrap_or_else(|_| panic!("{when}: the rebuild fails"));
+    assert_matches_full_build(preview, root, when);
+}
+
+/// How often `/claims/` marks a claim that rests on a single origin and does
+/// not name it.
+fn flagged(preview: &Preview) -> usize {
+    let g = preview.current().unwrap();
+    let claims = String::from_utf8(g.file("claims/index.html").unwrap().unwrap().to_vec()).unwrap();
+    claims.matches("origin-flag").count()
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
@@ -307,11 +325,7 @@ fn a_template_error_in_an_edited_page_fails_the_rebuild() {
 fn a_complete_report_is_trusted_and_still_serves_what_a_full_build_renders() {
     let (_dir, root, mut preview) = built_preview();
     let rebuild = |preview: &mut Preview, changed: &[PathBuf], when: &str| {
-        preview.report_complete();
-        preview
-            .rebuild(changed)
-            .unwrap_or_else(|_| panic!("{when}: the rebuild fails"));
-        assert_matches_full_build(preview, &root, when);
+        rebuild_reported(preview, &root, changed, when)
     };
 
     let page = edit(&root, "content/x/b.md", |t| {
@@ -370,11 +384,7 @@ fn citation_edits_patch_the_indexes_to_what_a_full_build_makes() {
     let (_dir, root, mut preview) = built_preview();
     let (home, b) = (root.join("content/_index.md"), root.join("content/x/b.md"));
     let rebuild = |preview: &mut Preview, changed: &[PathBuf], when: &str| {
-        preview.report_complete();
-        preview
-            .rebuild(changed)
-            .unwrap_or_else(|_| panic!("{when}: the rebuild fails"));
-        assert_matches_full_build(preview, &root, when);
+        rebuild_reported(preview, &root, changed, when)
     };
     let append = |path: &Path, text: &str| {
         let old = fs::read_to_string(path).unwrap();
@@ -509,12 +519,6 @@ fn an_unreported_edit_is_seen_unless_the_report_was_complete() {
 fn an_edit_of_claim_text_alone_keeps_the_site_indexes() {
     let (_dir, root, mut preview) = built_preview();
     let claims = |preview: &Preview| Arc::clone(&preview.current().unwrap().site().claims);
-    let flagged = |preview: &Preview| {
-        let g = preview.current().unwrap();
-        let claims =
-            String::from_utf8(g.file("claims/index.html").unwrap().unwrap().to_vec()).unwrap();
-        claims.matches("origin-flag").count()
-    };
     let (first, flagged_first) = (claims(&preview), flagged(&preview));
 
     // The claim no longer names the outlet it cites: it is flagged now.
@@ -568,13 +572,6 @@ fn an_edit_of_claim_text_alone_keeps_the_site_indexes() {
 #[test]
 fn a_renamed_publisher_retallies_claims_whose_pages_did_not_change() {
     let (_dir, root, mut preview) = built_preview();
-    let flagged = |preview: &Preview| {
-        let g = preview.current().unwrap();
-        let claims =
-            String::from_utf8(g.file("claims/index.html").unwrap().unwrap().to_vec()).unwrap();
-        // A claim on a single origin that does not name it is flagged.
-        claims.matches("origin-flag").count()
-    };
     let before = flagged(&preview);
     let manifest = edit(&root, "sources/sources.toml", |t| {
         t.replace("publisher = \"Beta News\"", "publisher = \"Beta Wire\"")

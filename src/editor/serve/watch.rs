@@ -250,6 +250,21 @@ mod tests {
         assert!(!relevant(root, Path::new("/site/.git/index")));
     }
 
+    /// A site of one page citing one source, written under `root`; returns
+    /// the page's text.
+    fn small_site(root: &Path) -> &'static str {
+        let page = "+++\ntitle = \"Home\"\n+++\n\nSupervision [@a:1 \"will supervise\"].\n";
+        for (path, text) in [
+            ("site.toml", "title = \"T\"\n"),
+            ("sources/a.txt", "The US will supervise it.\n"),
+            ("content/_index.md", page),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        page
+    }
+
     fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
         let start = Instant::now();
         while !done() {
@@ -265,15 +280,7 @@ mod tests {
     fn a_save_during_the_initial_build_is_rebuilt_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
-        let page = "+++\ntitle = \"Home\"\n+++\n\nSupervision [@a:1 \"will supervise\"].\n";
-        for (path, text) in [
-            ("site.toml", "title = \"T\"\n"),
-            ("sources/a.txt", "The US will supervise it.\n"),
-            ("content/_index.md", page),
-        ] {
-            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
-            std::fs::write(root.join(path), text).unwrap();
-        }
+        let page = small_site(&root);
         let saved = root.join("content/_index.md");
         let mut first = true;
         let build = Box::new(move |p: &mut Preview, changed: &[PathBuf]| {
@@ -305,15 +312,7 @@ mod tests {
     fn bug_16_a_panicking_rebuild_is_shown_and_the_watcher_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let page = "+++\ntitle = \"Home\"\n+++\n\nSupervision [@a:1 \"will supervise\"].\n";
-        for (path, text) in [
-            ("site.toml", "title = \"T\"\n"),
-            ("sources/a.txt", "The US will supervise it.\n"),
-            ("content/_index.md", page),
-        ] {
-            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
-            std::fs::write(root.join(path), text).unwrap();
-        }
+        let page = small_site(root);
         let panicked = Arc::new(AtomicBool::new(false));
         let once = Arc::clone(&panicked);
         let build = Box::new(move |p: &mut Preview, changed: &[PathBuf]| {
