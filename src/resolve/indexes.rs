@@ -34,6 +34,15 @@ pub(super) struct Replaced {
     pub old_refs: Arc<Vec<Vec<Ref>>>,
 }
 
+/// The claim of citation group `g` of page `p`, at `position` in the order.
+fn claim_of(position: usize, p: &ResolvedPage, g: usize) -> Claim {
+    Claim {
+        page: position,
+        group: g,
+        note: p.page.body.html.group_note[g],
+    }
+}
+
 /// The indexes of `pages` (with the roster's cites), from every page.
 pub(super) fn build(
     pages: &[ResolvedPage],
@@ -48,11 +57,7 @@ pub(super) fn build(
     for (pi, p) in pages.iter().enumerate() {
         for (g, refs) in p.group_refs.iter().enumerate() {
             let claim = claims.len();
-            claims.push(Claim {
-                page: pi,
-                group: g,
-                note: p.page.body.html.group_note[g],
-            });
+            claims.push(claim_of(pi, p, g));
             for r in refs {
                 counts[r.source] += 1;
                 pairs[r.source].extend((r.first..=r.last).map(|l| (l, Backlink::Claim(claim))));
@@ -123,11 +128,7 @@ pub(super) fn patch(
     for (r, &(start, end, _)) in replaced.iter().zip(&old_ranges) {
         claims.extend_from_slice(&last.claims[cursor..start]);
         let p = &pages[r.position];
-        claims.extend((0..p.group_refs.len()).map(|g| Claim {
-            page: r.position,
-            group: g,
-            note: p.page.body.html.group_note[g],
-        }));
+        claims.extend((0..p.group_refs.len()).map(|g| claim_of(r.position, p, g)));
         cursor = end;
     }
     claims.extend_from_slice(&last.claims[cursor..]);

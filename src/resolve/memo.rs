@@ -253,23 +253,23 @@ pub(super) fn remembering(
         indexes: in_place && same_sources && resolved.iter().all(|(_, _, s)| s.indexes),
     };
     // The pages replaced in place, and what the old ones cited (read before
-    // they leave the memo).
-    let replaced = in_place.then(|| {
-        resolved
-            .iter()
-            .enumerate()
-            .filter(|(_, (m, _, _))| m.is_some())
-            .filter_map(|(i, _)| {
-                let old = memo.pages.get(&memo.order[i])?;
-                Some(Replaced {
-                    position: i,
-                    old_refs: Arc::clone(&old.verified.0),
+    // they leave the memo); `None` if one of them is not remembered.
+    let replaced = in_place
+        .then(|| {
+            resolved
+                .iter()
+                .enumerate()
+                .filter(|(_, (m, _, _))| m.is_some())
+                .map(|(i, _)| {
+                    let old = memo.pages.get(&memo.order[i])?;
+                    Some(Replaced {
+                        position: i,
+                        old_refs: Arc::clone(&old.verified.0),
+                    })
                 })
-            })
-            .collect::<Vec<_>>()
-    });
-    let replaced =
-        replaced.filter(|r| r.len() == resolved.iter().filter(|m| m.0.is_some()).count());
+                .collect::<Option<Vec<_>>>()
+        })
+        .flatten();
     if in_place {
         // The old pages at changed positions go first: a page that moved
         // is entered again at its new position below.
