@@ -150,9 +150,20 @@ impl Source {
             .map_or(self.text.len(), |(i, _)| from + i)
     }
 
+    /// Byte range in `text` of the chars `start..end` (clamped to the end):
+    /// `end` is found by walking on from `start`, not from its line's start.
+    pub fn byte_range(&self, start: usize, end: usize) -> Range<usize> {
+        let from = self.byte_at(start);
+        let to = self.text[from..]
+            .char_indices()
+            .nth(end.saturating_sub(start))
+            .map_or(self.text.len(), |(i, _)| from + i);
+        from..to
+    }
+
     /// The text between two char offsets.
     pub fn char_slice(&self, start: usize, end: usize) -> &str {
-        &self.text[self.byte_at(start)..self.byte_at(end)]
+        &self.text[self.byte_range(start, end)]
     }
 
     /// Text of line `n` (1-based).

@@ -77,7 +77,8 @@ const CONTEXT_CHARS: usize = 32;
 fn target<'a>(site: &'a Site, r: &Ref) -> Target<'a> {
     let s = &site.sources[r.source];
     let (start, end) = selected(s, r);
-    let (from, to) = (s.byte_at(start), s.byte_at(end));
+    let bytes = s.byte_range(start, end);
+    let (from, to) = (bytes.start, bytes.end);
     // Up to 32 chars either side, found by walking from the quote.
     let before = s.text[..from]
         .char_indices()

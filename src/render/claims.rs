@@ -301,10 +301,14 @@ pub(crate) fn page(
     let mut cols: Vec<usize> = if matrix { (0..n).collect() } else { Vec::new() };
     let groups = grouped(site, &mut cols);
     let pages = page_count(site);
-    let rows: Vec<Row> = ids
-        .iter()
-        .map(|&c| row(site, tally, c, &cols, &root, ""))
-        .collect();
+    // Rows only for the matrix: on a site of many sources they are never shown.
+    let rows: Vec<Row> = if matrix {
+        ids.iter()
+            .map(|&c| row(site, tally, c, &cols, &root, ""))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let claims = ClaimsView {
         total: site.claims.len(),
         single: tally.single,
@@ -317,7 +321,7 @@ pub(crate) fn page(
             &entries(site, tally, &ids, &root),
             k > 1 && continues(site, &ids),
         ),
-        rows: if matrix { rows } else { Vec::new() },
+        rows,
         columns: cols
             .iter()
             .map(|&s| column(site, s, &root, tally.per_source[s]))

@@ -74,11 +74,12 @@ fn quoting(s: &Source, start: usize, end: usize) -> bool {
         .line_chars
         .partition_point(|&x| x <= start)
         .saturating_sub(1);
-    let Some(line_start) = s.line_chars.get(line).copied() else {
+    let Some(line_start) = s.lines.get(line).map(|l| l.start) else {
         return false;
     };
-    let before = s.char_slice(line_start, start);
-    let matched = s.char_slice(start, end);
+    let bytes = s.byte_range(start, end);
+    let before = &s.text[line_start..bytes.start];
+    let matched = &s.text[bytes];
     if matched.starts_with(['"', '“', '‘', '«']) {
         return true;
     }
