@@ -115,11 +115,7 @@ pub fn quote_parts(quote: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut rest = quote;
     loop {
-        let next = ["[...]", "[…]", "...", "…"]
-            .iter()
-            .filter_map(|m| rest.find(m).map(|at| (at, m.len())))
-            .min_by_key(|&(at, len)| (at, usize::MAX - len));
-        match next {
+        match next_elision(rest) {
             Some((at, len)) => {
                 parts.push(rest[..at].trim());
                 rest = &rest[at + len..];
@@ -132,6 +128,27 @@ pub fn quote_parts(quote: &str) -> Vec<&str> {
     }
     parts.retain(|p| !p.is_empty());
     parts
+}
+
+/// The first elision mark in `s`: its byte offset and length. One scan for
+/// the bytes a mark can start with (`[`, `.`, and 0xE2, the lead byte of
+/// `…`), not a substring search per mark: every quote is split several times
+/// in a build.
+fn next_elision(s: &str) -> Option<(usize, usize)> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr3(b'[', b'.', 0xE2, &bytes[from..]) {
+        let at = from + k;
+        let rest = &bytes[at..];
+        if let Some(m) = ["[...]", "[…]", "...", "…"]
+            .iter()
+            .find(|m| rest.starts_with(m.as_bytes()))
+        {
+            return Some((at, m.len()));
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Finds the parts of a quote, in order, in `haystack` (both normalized).

@@ -118,6 +118,16 @@ fn only_elision_marks_is_no_quote() {
 }
 
 #[test]
+fn quotes_split_at_the_first_mark_and_the_bracketed_mark_whole() {
+    assert_eq!(quote_parts("a [...] b"), ["a", "b"]);
+    assert_eq!(quote_parts("a […] b … c"), ["a", "b", "c"]);
+    assert_eq!(quote_parts("a....b"), ["a", ".b"]);
+    assert_eq!(quote_parts("a [.. b . c.. [… d"), ["a [.. b . c.. [", "d"]);
+    assert_eq!(quote_parts("“é” — [x] ...[...]"), ["“é” — [x]"]);
+    assert_eq!(quote_parts("no mark – at all"), ["no mark – at all"]);
+}
+
+#[test]
 fn find_parts_reports_the_whole_span() {
     assert_eq!(find_parts("abc def ghi", &["abc", "ghi"]), Some(0..11));
     assert_eq!(find_parts("abc def ghi", &["def"]), Some(4..7));
