@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::links::{encode_path, root_of};
 use super::tally::Tally;
-use crate::escape::script_json;
+use crate::escape::{escape_into, script_json};
 use crate::resolve::Site;
 
 /// Content pages named in the site menu, at most.
@@ -41,6 +41,10 @@ pub(crate) struct Base<'a> {
     root: String,
     kind: &'static str,
     nav: Vec<NavItem>,
+    /// `nav` as the default theme's `<li>` items (the menu is written twice
+    /// a page; each item looked up through Tera cost more than the rest of
+    /// the chrome).
+    nav_html: String,
     script: bool,
     /// Link `static/syntax.css`: the page has highlighted code.
     pub syntax: bool,
@@ -89,7 +93,7 @@ impl Chrome {
     ) -> Base<'_> {
         let config = &self.config;
         let root = root_of(url);
-        let nav = self
+        let nav: Vec<NavItem> = self
             .nav
             .iter()
             .map(|(u, label)| NavItem {
@@ -117,11 +121,64 @@ impl Chrome {
             json_ld: script_json(&json_ld),
             root,
             kind,
+            nav_html: nav_html(&nav),
             nav,
             script,
             syntax: false,
             feed: self.feed,
             search: self.search,
         }
+    }
+}
+
+/// The menu's items, one `<li>` a line, the current page marked.
+fn nav_html(nav: &[NavItem]) -> String {
+    let mut html = String::new();
+    for item in nav {
+        html.push_str("<li><a href=\"");
+        escape_into(&mut html, &item.href);
+        html.push('"');
+        if item.current {
+            html.push_str(" aria-current=\"page\"");
+        }
+        html.push('>');
+        escape_into(&mut html, &item.label);
+        html.push_str("</a></li>\n");
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `nav_html` writes what the default theme's loop over `base.nav` wrote,
+    /// escaping included, so that a theme may use either.
+    #[test]
+    fn nav_html_is_the_loop_over_nav() {
+        let nav = vec![
+            NavItem {
+                href: "../a%20b/index.html".into(),
+                label: "<b>\"Tom's\" & co</b>".into(),
+                current: false,
+            },
+            NavItem {
+                href: "../x/index.html?q=\"'<>&".into(),
+                label: "Here".into(),
+                current: true,
+            },
+        ];
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(crate::escape::escape_html);
+        tera.add_raw_template(
+            "nav.html",
+            "{% for item in nav %}<li><a href=\"{{ item.href }}\"{% if item.current %} aria-current=\"page\"{% endif %}>{{ item.label }}</a></li>\n{% endfor %}",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("nav", &nav);
+        assert_eq!(nav_html(&nav), tera.render("nav.html", &ctx).unwrap());
+        assert!(nav_html(&nav).contains("&lt;b&gt;&quot;Tom&#39;s&quot; &amp; co"));
     }
 }
