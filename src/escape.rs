@@ -69,8 +69,9 @@ pub(crate) fn escape_into(out: &mut String, input: &str) {
 /// data double escaped" state, and the rest of the page becomes script text.
 /// The three characters can only stand inside JSON strings, where the escapes
 /// mean the same characters, so the JSON is unchanged for a JSON reader.
-pub fn script_json(value: &serde_json::Value) -> String {
-    let json = serde_json::to_string(value).expect("JSON values serialize");
+pub fn script_json(value: &impl serde::Serialize) -> String {
+    // Views of strings, numbers and maps with string keys always serialize.
+    let json = serde_json::to_string(value).expect("JSON views serialize");
     let mut out = String::with_capacity(json.len() + 16);
     let mut last = 0;
     for (i, c) in json.match_indices(['<', '>', '&']) {

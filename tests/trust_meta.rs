@@ -358,6 +358,75 @@ fn json_ld_never_asserts_an_inferred_publisher_or_date() {
     assert_eq!(bravo["datePublished"], "2026-01-06");
 }
 
+/// JSON-LD is written from typed views: each object's keys must stand in
+/// sorted order, as a JSON map writes them, and every markup character of a
+/// string must be a `\u` escape, so that the text is exactly that of the
+/// parsed value written again.
+#[test]
+fn json_ld_text_is_its_value_with_sorted_keys() {
+    let site = trust_site();
+    let author =
+        "[[source]]\nfile = \"stemalpha.txt\"\nid = \"kayalpha\"\nauthor = \"A <b>&</b> Writer\"\n";
+    let manifest = std::fs::read_to_string(site.root().join("sources/sources.toml")).unwrap();
+    site.write(
+        "sources/sources.toml",
+        manifest.replacen(
+            "[[source]]\nfile = \"stemalpha.txt\"\nid = \"kayalpha\"\n",
+            author,
+            1,
+        ),
+    );
+    for config in [
+        "title = \"Trust\"\n",
+        "title = \"Trust\"\nbase_url = \"https://example.org/x/\"\n",
+    ] {
+        site.write("site.toml", config);
+        let tmp = built(&site);
+        let dir = out(&tmp);
+        let mut keys = std::collections::BTreeSet::new();
+        for file in html_files(&dir) {
+            let html = parse_file(&dir.join(&file));
+            for script in select(&html, "script[type='application/ld+json']") {
+                let raw = text(script);
+                let v: Value = serde_json::from_str(&raw).unwrap();
+                let again = serde_json::to_string(&v)
+                    .unwrap()
+                    .replace('<', "\\u003c")
+                    .replace('>', "\\u003e")
+                    .replace('&', "\\u0026");
+                assert_eq!(raw, again, "{file}");
+                let mut objs = Vec::new();
+                objects(&v, &mut objs);
+                keys.extend(objs.iter().flat_map(|o| o.keys().cloned()));
+            }
+        }
+        // Every optional key was written somewhere.
+        for key in [
+            "archivedAt",
+            "author",
+            "datePublished",
+            "description",
+            "isBasedOn",
+            "publisher",
+            "citation",
+            "isPartOf",
+            "encoding",
+        ] {
+            assert!(keys.contains(key), "{key} in {keys:?}");
+        }
+        let article_urls = json_lds(&dir)
+            .iter()
+            .filter(|(_, v)| v["@type"] == "NewsArticle")
+            .filter(|(_, v)| {
+                v["url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("https://example.org/x/"))
+            })
+            .count();
+        assert_eq!(article_urls > 0, config.contains("base_url"), "{config}");
+    }
+}
+
 #[test]
 fn no_page_shows_a_citation_key_or_file_stem_as_a_name() {
     let site = trust_site();

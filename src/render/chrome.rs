@@ -16,6 +16,9 @@ pub(crate) struct Chrome {
     config: crate::load::config::Config,
     nav: Vec<(String, String)>,
     pub tally: Tally,
+    /// For each source, the sources that retell it, in order (the inverse
+    /// of `Site::retells`, made once: a provenance page lists them).
+    pub retold_by: Vec<Vec<usize>>,
     /// The site has `/atom.xml` and `/search/` (linked from every page).
     feed: bool,
     search: bool,
@@ -76,6 +79,7 @@ impl Chrome {
             config: site.config.clone(),
             nav,
             tally: Tally::after(site, previous.map(|(s, c)| (s, &c.tally))),
+            retold_by: retold_by(&site.retells),
             feed: super::dated::has_feed(site),
             search: site.config.search,
         }
@@ -88,7 +92,7 @@ impl Chrome {
         title: &str,
         description: &str,
         kind: &'static str,
-        json_ld: serde_json::Value,
+        json_ld: impl serde::Serialize,
         script: bool,
     ) -> Base<'_> {
         let config = &self.config;
@@ -129,6 +133,20 @@ impl Chrome {
             search: self.search,
         }
     }
+}
+
+/// `retold_by[i]`: every `j` (not `i`) whose `retells[j]` holds `i`, ascending.
+fn retold_by(retells: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); retells.len()];
+    for (j, told) in retells.iter().enumerate() {
+        for &i in told {
+            let list: &mut Vec<usize> = &mut by[i];
+            if i != j && list.last() != Some(&j) {
+                list.push(j);
+            }
+        }
+    }
+    by
 }
 
 /// The menu's items, one `<li>` a line, the current page marked.
@@ -180,5 +198,14 @@ mod tests {
         ctx.insert("nav", &nav);
         assert_eq!(nav_html(&nav), tera.render("nav.html", &ctx).unwrap());
         assert!(nav_html(&nav).contains("&lt;b&gt;&quot;Tom&#39;s&quot; &amp; co"));
+    }
+
+    #[test]
+    fn retold_by_inverts_retells_without_self_or_repeats() {
+        let retells = vec![vec![], vec![0], vec![0, 1, 1], vec![3, 0]];
+        assert_eq!(
+            retold_by(&retells),
+            vec![vec![1, 2, 3], vec![2], vec![], vec![]]
+        );
     }
 }

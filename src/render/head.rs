@@ -1,121 +1,213 @@
 //! Head metadata of every page: schema.org JSON-LD (`WebSite`,
 //! `NewsArticle` with its citations, `CreativeWork` for a source).
+//!
+//! Written from typed views rather than `serde_json::Value` trees (every page
+//! has one, naming each source it cites): each struct declares its keys in
+//! sorted order, the order a JSON object map writes them in, so the JSON is
+//! the same, key for key.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::links::{encode_path, link, root_of, source_url, verbatim_path};
 use crate::load::source::Source;
 use crate::resolve::{ResolvedPage, Site};
 
-pub(crate) fn website(site: &Site) -> Value {
-    json!({
-        "@context": "https://schema.org",
-        "@type": "WebSite",
-        "name": site.config.title,
-        "inLanguage": site.config.language,
-    })
+const SCHEMA: &str = "https://schema.org";
+
+/// A `WebSite` (the home page and the listings), or the site a page is part of.
+#[derive(Serialize)]
+pub(crate) struct WebSite<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "inLanguage", skip_serializing_if = "Option::is_none")]
+    in_language: Option<&'a str>,
+    name: &'a str,
+}
+
+pub(crate) fn website(site: &Site) -> WebSite<'_> {
+    WebSite {
+        context: Some(SCHEMA),
+        kind: "WebSite",
+        in_language: Some(&site.config.language),
+        name: &site.config.title,
+    }
+}
+
+#[derive(Serialize)]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
 }
 
 /// The publisher as an `Organization`, only when the copy says who it is:
 /// an inferred publisher is never stated as fact (SPEC 2).
-fn organization(s: &Source) -> Value {
+fn organization(s: &Source) -> Option<Organization<'_>> {
     match &s.meta.publisher {
-        Some(p) if !s.meta.publisher_inferred => json!({ "@type": "Organization", "name": p }),
-        _ => Value::Null,
+        Some(p) if !s.meta.publisher_inferred => Some(Organization {
+            kind: "Organization",
+            name: p,
+        }),
+        _ => None,
     }
 }
 
 /// A source as a `CreativeWork`: its headline as `name`, or, when the
 /// manifest gives none, its label, with the opening words as `description`
-/// (opening words are not a headline).
-fn work(s: &Source) -> Value {
-    let mut v = json!({ "@type": "CreativeWork" });
-    if s.title_is_opening_words() {
-        v["name"] = json!(s.label());
-        v["description"] = json!(super::links::title_text(s));
-    } else {
-        v["name"] = json!(s.title());
-    }
-    let publisher = organization(s);
-    if !publisher.is_null() {
-        v["publisher"] = publisher;
-    }
-    v
+/// (opening words are not a headline). `url`: where a page cites it.
+#[derive(Serialize)]
+struct Work<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Organization<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
-pub(crate) fn news_article(
-    site: &Site,
-    rp: &ResolvedPage,
-    description: &str,
-    date: Option<&str>,
-) -> Value {
+fn work(s: &Source, url: Option<String>) -> Work<'_> {
+    let opening = s.title_is_opening_words();
+    Work {
+        kind: "CreativeWork",
+        description: opening.then(|| super::links::title_text(s)),
+        name: if opening { s.label() } else { s.title() },
+        publisher: organization(s),
+        url,
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    citation: Vec<Work<'a>>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<&'a str>,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: WebSite<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+pub(crate) fn news_article<'a>(
+    site: &'a Site,
+    rp: &'a ResolvedPage,
+    description: &'a str,
+    date: Option<&'a str>,
+) -> NewsArticle<'a> {
     let root = root_of(&rp.page.url);
     let mut cited: Vec<usize> = rp.group_refs.iter().flatten().map(|r| r.source).collect();
     cited.sort_unstable();
     cited.dedup();
-    let citation: Vec<Value> = cited
+    let citation = cited
         .iter()
         .map(|&i| {
             let s = &site.sources[i];
-            let mut v = work(s);
-            v["url"] = json!(link(
-                site,
-                &root,
-                &format!("{}index.html", source_url(&s.id))
-            ));
-            v
+            let url = link(site, &root, &format!("{}index.html", source_url(&s.id)));
+            work(s, Some(url))
         })
         .collect();
-    let mut v = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": rp.page.front.title,
-        "description": description,
-        "inLanguage": site.config.language,
-        "isPartOf": { "@type": "WebSite", "name": site.config.title },
-        "citation": citation,
-    });
-    if let Some(d) = date {
-        v["datePublished"] = json!(d);
+    NewsArticle {
+        context: SCHEMA,
+        kind: "NewsArticle",
+        citation,
+        date_modified: super::dated::updated(&rp.page),
+        date_published: date,
+        description,
+        headline: &rp.page.front.title,
+        in_language: &site.config.language,
+        is_part_of: WebSite {
+            context: None,
+            kind: "WebSite",
+            in_language: None,
+            name: &site.config.title,
+        },
+        url: site
+            .config
+            .base()
+            .map(|base| format!("{base}{}", encode_path(&rp.page.url))),
     }
-    if let Some(u) = super::dated::updated(&rp.page) {
-        v["dateModified"] = json!(u);
-    }
-    if let Some(base) = site.config.base() {
-        v["url"] = json!(format!("{base}{}", encode_path(&rp.page.url)));
-    }
-    v
 }
 
-pub(crate) fn source_work(site: &Site, i: usize) -> Value {
+#[derive(Serialize)]
+struct MediaObject<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contentSize")]
+    content_size: String,
+    #[serde(rename = "contentUrl")]
+    content_url: String,
+    #[serde(rename = "encodingFormat")]
+    encoding_format: &'static str,
+    sha256: &'a str,
+}
+
+/// A provenance page's source: its `CreativeWork` and the verbatim file.
+#[derive(Serialize)]
+pub(crate) struct SourceWork<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "archivedAt", skip_serializing_if = "Option::is_none")]
+    archived_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    encoding: MediaObject<'a>,
+    #[serde(rename = "isBasedOn", skip_serializing_if = "Option::is_none")]
+    is_based_on: Option<&'a str>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Organization<'a>>,
+}
+
+pub(crate) fn source_work(site: &Site, i: usize) -> SourceWork<'_> {
     let s = &site.sources[i];
     let root = root_of(&source_url(&s.id));
-    let mut v = json!({ "@context": "https://schema.org" });
-    if let (Value::Object(v), Value::Object(w)) = (&mut v, work(s)) {
-        v.extend(w);
+    let Work {
+        description,
+        name,
+        publisher,
+        ..
+    } = work(s, None);
+    SourceWork {
+        context: SCHEMA,
+        kind: "CreativeWork",
+        archived_at: s.meta.archive_url.as_deref(),
+        author: s.meta.author.as_deref(),
+        // An inferred date is not stated as `datePublished`.
+        date_published: s
+            .meta
+            .published
+            .as_deref()
+            .filter(|_| !s.meta.published_inferred),
+        description,
+        encoding: MediaObject {
+            kind: "MediaObject",
+            content_size: format!("{} bytes", s.size),
+            content_url: link(site, &root, &verbatim_path(s)),
+            encoding_format: "text/plain; charset=utf-8",
+            sha256: &s.sha256,
+        },
+        is_based_on: s.meta.url.as_deref(),
+        name,
+        publisher,
     }
-    v["encoding"] = json!({
-        "@type": "MediaObject",
-        "contentUrl": link(site, &root, &verbatim_path(s)),
-        "encodingFormat": "text/plain; charset=utf-8",
-        "contentSize": format!("{} bytes", s.size),
-        "sha256": s.sha256,
-    });
-    // An inferred date is not stated as `datePublished`.
-    let published = s
-        .meta
-        .published
-        .clone()
-        .filter(|_| !s.meta.published_inferred);
-    for (key, value) in [
-        ("author", &s.meta.author),
-        ("datePublished", &published),
-        ("isBasedOn", &s.meta.url),
-        ("archivedAt", &s.meta.archive_url),
-    ] {
-        if let Some(x) = value {
-            v[key] = json!(x);
-        }
-    }
-    v
 }

@@ -360,7 +360,7 @@ fn lines_html(site: &Site, i: usize, root: &str) -> String {
 }
 
 /// "Retells …", "retold by …" and the origins of source `i`, as HTML.
-fn origins_html(site: &Site, i: usize, root: &str) -> String {
+fn origins_html(site: &Site, retold_by: &[usize], i: usize, root: &str) -> String {
     let link = |j: usize| {
         let mut m = Markup::with_capacity(80);
         m.raw("<a href=\"")
@@ -373,9 +373,6 @@ fn origins_html(site: &Site, i: usize, root: &str) -> String {
             .raw("</a>");
         m.0
     };
-    let retold_by: Vec<usize> = (0..site.sources.len())
-        .filter(|&j| site.retells[j].contains(&i) && j != i)
-        .collect();
     let mut out = Markup::with_capacity(200);
     if !site.retells[i].is_empty() {
         out.raw("<div><dt>Retells</dt><dd>");
@@ -482,7 +479,7 @@ pub(crate) fn provenance(
             citations: site.citation_counts[i],
             note: s.meta.note.as_deref().map(note_html),
             lines_html,
-            origins_html: origins_html(site, i, &root),
+            origins_html: origins_html(site, &chrome.retold_by[i], i, &root),
         },
     };
     let html = theme.render("source.html", &view)?;
