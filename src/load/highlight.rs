@@ -195,7 +195,12 @@ pub fn classes_in(html: &str, used: &mut BTreeSet<String>) {
     for (at, _) in html.match_indices("class=\"syn-") {
         let rest = &html[at + 7..];
         let end = rest.find('"').unwrap_or(rest.len());
-        used.extend(rest[..end].split_whitespace().map(str::to_string));
+        // Copied only when new: a page repeats a handful of classes hundreds of times.
+        for class in rest[..end].split_whitespace() {
+            if !used.contains(class) {
+                used.insert(class.to_string());
+            }
+        }
     }
 }
 

@@ -8,6 +8,10 @@ use super::tally::Tally;
 use crate::escape::{escape_into, script_json};
 use crate::resolve::Site;
 
+/// Room to leave, beyond a page's own HTML, for the chrome around it (head,
+/// JSON-LD, menu, footer) when its buffer is allocated before rendering.
+pub(crate) const CHROME_BYTES: usize = 16 << 10;
+
 /// Content pages named in the site menu, at most.
 const NAV_PAGES: usize = 8;
 

@@ -272,6 +272,9 @@ pub(crate) fn page(
     let kind = if p.url.is_empty() { "home" } else { "page" };
     let mut base = chrome.base(&p.url, &p.front.title, &description, kind, json_ld, script);
     base.syntax = html.has_code;
+    let notes_html = notes_html(ctx, rp, &root);
+    // The body and notes, and room for the chrome around them.
+    let size = body.len() + notes_html.len() + super::chrome::CHROME_BYTES;
     let view = View {
         base,
         page: PageView {
@@ -281,7 +284,7 @@ pub(crate) fn page(
             date,
             toc: &html.toc,
             body,
-            notes_html: notes_html(ctx, rp, &root),
+            notes_html,
             dates_html: super::dated::dates_html(p),
             corrections_html: super::dated::corrections_html(p),
             cite_html: super::dated::cite_html(ctx.site, p),
@@ -289,8 +292,8 @@ pub(crate) fn page(
     };
     let template = p.front.template.as_deref().unwrap_or("page.html");
     // A missing `template` was reported by `check_templates` before rendering.
-    let html = ctx.theme.render(template, &view)?;
-    Ok((format!("{}index.html", p.url), html.into_bytes()))
+    let html = ctx.theme.render_bytes(template, &view, size)?;
+    Ok((format!("{}index.html", p.url), html))
 }
 
 #[cfg(test)]

@@ -426,6 +426,7 @@ pub(crate) fn provenance(
     let root = root_of(&url);
     let (cited_lines, non_blank, share) = coverage(site, i);
     let lines_html = lines_html(site, i, &root);
+    let size = lines_html.len() + super::chrome::CHROME_BYTES;
     let title = s.title();
     let what = if s.title_is_opening_words() {
         format!("the copy from {} that begins “{title}”", short_name(s))
@@ -482,10 +483,10 @@ pub(crate) fn provenance(
             origins_html: origins_html(site, &chrome.retold_by[i], i, &root),
         },
     };
-    let html = theme.render("source.html", &view)?;
+    let html = theme.render_bytes("source.html", &view, size)?;
     let dir = format!("sources/{}/", s.id);
     Ok(vec![
-        (format!("{dir}index.html"), html.into_bytes()),
+        (format!("{dir}index.html"), html),
         (format!("{dir}{}", s.file_name()), s.bytes()),
     ])
 }

@@ -289,6 +289,24 @@ impl Theme {
             .is_some_and(|js| !js.is_empty())
     }
 
+    /// [`Theme::render`] into bytes, in a buffer of `size` bytes to begin
+    /// with: a page's size is known roughly before it is rendered (its body,
+    /// its lines), and a large page then grows its buffer once or never.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        view: &impl Serialize,
+        size: usize,
+    ) -> std::result::Result<Vec<u8>, Diagnostic> {
+        let ctx = tera::Context::from_serialize(view)
+            .map_err(|e| Self::diagnostic(&self.overrides, name, &e))?;
+        let mut out = Vec::with_capacity(size);
+        self.tera
+            .render_to(name, &ctx, &mut out)
+            .map_err(|e| Self::diagnostic(&self.overrides, name, &e))?;
+        Ok(out)
+    }
+
     /// Renders a template with a typed view; failures are E010 naming the template.
     pub fn render(
         &self,
