@@ -130,6 +130,12 @@ pub fn quote_parts(quote: &str) -> Vec<&str> {
     parts
 }
 
+/// Does `s` hold an elision mark (`...`, `…`, `[...]`, `[…]`)? Normalizing
+/// a quote neither makes nor removes one.
+pub fn has_elision(s: &str) -> bool {
+    next_elision(s).is_some()
+}
+
 /// The first elision mark in `s`: its byte offset and length. One scan for
 /// the bytes a mark can start with (`[`, `.`, and 0xE2, the lead byte of
 /// `…`), not a substring search per mark: every quote is split several times

@@ -17,12 +17,18 @@ pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
     let Some(m) = r.matched.clone() else {
         return Some((text::normalize_str(q).into_owned(), false));
     };
-    let shown = quoted_spans(s, r)
-        .into_iter()
-        .map(|p| one_line(s.char_slice(p.start, p.end)))
-        .collect::<Vec<_>>()
-        .join(" … ");
-    Some((shown, quoting(s, m.start, m.end)))
+    let bytes = s.byte_range(m.start, m.end);
+    let spans = quoted_spans(s, r);
+    let shown = if spans == [m.clone()] {
+        one_line(&s.text[bytes.clone()])
+    } else {
+        spans
+            .into_iter()
+            .map(|p| one_line(s.char_slice(p.start, p.end)))
+            .collect::<Vec<_>>()
+            .join(" … ")
+    };
+    Some((shown, quoting(s, m.start, bytes)))
 }
 
 /// The char ranges, in the source's text, of the words a citation quotes:
@@ -32,6 +38,11 @@ pub(crate) fn quoted_spans(s: &Source, r: &Ref) -> Vec<Range<usize>> {
     let (Some(q), Some(m)) = (r.quote.as_deref(), r.matched.clone()) else {
         return Vec::new();
     };
+    // Normalizing neither makes nor removes an elision mark: without one,
+    // the quote is one part, the whole match.
+    if !text::has_elision(q) {
+        return vec![m];
+    }
     let normalized = text::normalize_str(q);
     let parts = text::quote_parts(&normalized);
     if parts.len() <= 1 {
@@ -67,9 +78,9 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-/// Whether the text between char offsets `start` and `end` of `s` stands
-/// inside quotation marks on its line (or begins with one).
-fn quoting(s: &Source, start: usize, end: usize) -> bool {
+/// Whether the text from char offset `start` of `s`, at `bytes` in its
+/// text, stands inside quotation marks on its line (or begins with one).
+fn quoting(s: &Source, start: usize, bytes: Range<usize>) -> bool {
     let line = s
         .line_chars
         .partition_point(|&x| x <= start)
@@ -77,7 +88,6 @@ fn quoting(s: &Source, start: usize, end: usize) -> bool {
     let Some(line_start) = s.lines.get(line).map(|l| l.start) else {
         return false;
     };
-    let bytes = s.byte_range(start, end);
     let before = &s.text[line_start..bytes.start];
     let matched = &s.text[bytes];
     if matched.starts_with(['"', '“', '‘', '«']) {

@@ -128,6 +128,23 @@ fn quotes_split_at_the_first_mark_and_the_bracketed_mark_whole() {
 }
 
 #[test]
+fn normalizing_neither_makes_nor_removes_an_elision_mark() {
+    for q in [
+        "a . . . b",
+        "a.\u{2003}..b",
+        "a [ ... ] b",
+        "“a” … ‘b’",
+        "a…b",
+        "  ...  ",
+        "a [\u{00A0}…] b",
+        "a – b — c",
+        "a..\n.b",
+    ] {
+        assert_eq!(has_elision(q), has_elision(&normalize_str(q)), "{q:?}");
+    }
+}
+
+#[test]
 fn find_parts_reports_the_whole_span() {
     assert_eq!(find_parts("abc def ghi", &["abc", "ghi"]), Some(0..11));
     assert_eq!(find_parts("abc def ghi", &["def"]), Some(4..7));
