@@ -50,7 +50,10 @@ fn read_stamped(path: &Path) -> Result<(Vec<u8>, Stamp)> {
         let mut file = fs::File::open(path)?;
         let stamp = Stamp::of(&file.metadata()?);
         let mut bytes = Vec::with_capacity(stamp.len as usize);
-        file.read_to_end(&mut bytes)?;
+        // Through `take`: `File::read_to_end` would ask the system for the
+        // file's size and position again (two more calls for every page and
+        // source read) to size a buffer that is already sized.
+        (&mut file).take(u64::MAX).read_to_end(&mut bytes)?;
         Ok((bytes, stamp))
     };
     read().with_context(|| format!("reading {}", path.display()))
