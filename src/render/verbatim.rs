@@ -99,25 +99,25 @@ fn quoting(s: &Source, start: usize, bytes: Range<usize>) -> bool {
 /// After `before`, is a quotation open? Straight double marks alternate;
 /// curly ones open and close; a `’` between two letters is an apostrophe.
 pub(crate) fn inside_marks(before: &str) -> bool {
-    let chars: Vec<char> = before.chars().collect();
     let (mut straight, mut double, mut single, mut guillemet) = (false, 0i32, 0i32, 0i32);
-    for (i, &c) in chars.iter().enumerate() {
-        let letter = |j: Option<usize>| {
-            j.and_then(|j| chars.get(j))
-                .is_some_and(|c| c.is_alphanumeric())
+    let mut prev: Option<char> = None;
+    let mut chars = before.chars();
+    while let Some(c) = chars.next() {
+        let between_letters = || {
+            prev.is_some_and(char::is_alphanumeric)
+                && chars.clone().next().is_some_and(char::is_alphanumeric)
         };
         match c {
             '"' => straight = !straight,
             '“' => double += 1,
             '”' => double = (double - 1).max(0),
             '‘' => single += 1,
-            '’' if !(letter(i.checked_sub(1)) && letter(Some(i + 1))) => {
-                single = (single - 1).max(0)
-            }
+            '’' if !between_letters() => single = (single - 1).max(0),
             '«' => guillemet += 1,
             '»' => guillemet = (guillemet - 1).max(0),
             _ => {}
         }
+        prev = Some(c);
     }
     straight || double > 0 || single > 0 || guillemet > 0
 }
@@ -177,5 +177,16 @@ mod tests {
                 .1
         );
         assert!(!cite("“A,” he said, and left.", "he said").unwrap().1);
+    }
+
+    #[test]
+    fn an_apostrophe_between_letters_closes_no_quotation() {
+        assert!(inside_marks("He said ‘the envoy’s "));
+        assert!(!inside_marks("He said ‘the envoys’ "));
+        assert!(!inside_marks("‘it’"), "a mark with no letter after it closes");
+        assert!(!inside_marks("‘a’ b"));
+        assert!(inside_marks("« x « y » "));
+        assert!(!inside_marks("\"a\" “b” c"));
+        assert!(!inside_marks(""));
     }
 }
