@@ -50,7 +50,7 @@ struct PageRef {
 
 #[derive(serde::Serialize)]
 struct Target<'a> {
-    source: String,
+    source: &'a str,
     selector: (QuoteSelector<'a>, PositionSelector),
 }
 
@@ -74,7 +74,8 @@ struct PositionSelector {
 /// Chars of context on each side of a `TextQuoteSelector`'s `exact`.
 const CONTEXT_CHARS: usize = 32;
 
-fn target<'a>(site: &'a Site, r: &Ref) -> Target<'a> {
+/// `links`: each source's verbatim copy as an annotation names it.
+fn target<'a>(site: &'a Site, links: &'a [String], r: &Ref) -> Target<'a> {
     let s = &site.sources[r.source];
     let (start, end) = selected(s, r);
     let bytes = s.byte_range(start, end);
@@ -91,7 +92,7 @@ fn target<'a>(site: &'a Site, r: &Ref) -> Target<'a> {
         .nth(CONTEXT_CHARS)
         .map_or(s.text.len(), |(i, _)| to + i);
     Target {
-        source: link(site, "", &verbatim_path(s)),
+        source: &links[r.source],
         selector: (
             QuoteSelector {
                 kind: "TextQuoteSelector",
@@ -110,6 +111,7 @@ fn target<'a>(site: &'a Site, r: &Ref) -> Target<'a> {
 
 fn annotation<'a>(
     site: &'a Site,
+    links: &'a [String],
     id: String,
     motivation: &'static str,
     text: std::borrow::Cow<'a, str>,
@@ -133,7 +135,7 @@ fn annotation<'a>(
                 format: "text/html",
             },
         ),
-        target: target(site, r),
+        target: target(site, links, r),
     };
     a
 }
@@ -178,6 +180,12 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
         "label": format!("Citations of {}", site.config.title),
         "total": total,
     });
+    // Each source's link, made once: a source is the target of many annotations.
+    let links: Vec<String> = site
+        .sources
+        .iter()
+        .map(|s| link(site, "", &verbatim_path(s)))
+        .collect();
     let mut first = serde_json::to_vec(&head).expect("JSON serializes");
     first.pop(); // the closing brace; the first page follows
     first.extend_from_slice(
@@ -199,7 +207,7 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
     for batch in claims.chunks(CLAIMS_PER_BLOCK * BLOCKS_AT_ONCE) {
         let blocks: Vec<Block> = batch
             .par_chunks(CLAIMS_PER_BLOCK)
-            .map(|chunk| claim_block(site, &collection, chunk))
+            .map(|chunk| claim_block(site, &links, &collection, chunk))
             .collect();
         for block in blocks {
             emit(block, out)?;
@@ -213,6 +221,7 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
                     block.push(annotation(
                         site,
+                        &links,
                         format!("{collection}#{anchor}-{}", k + 1),
                         "identifying",
                         format!("Named in roster: {} — {} ({})", d.name, m.name, m.role).into(),
@@ -229,7 +238,7 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
 }
 
 /// The annotations of some claims, serialized.
-fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
+fn claim_block(site: &Site, links: &[String], collection: &str, claims: &[usize]) -> Block {
     // About a kilobyte per annotation: sized once rather than grown.
     let mut block = Block {
         count: 0,
@@ -245,6 +254,7 @@ fn claim_block(site: &Site, collection: &str, claims: &[usize]) -> Block {
         {
             block.push(annotation(
                 site,
+                links,
                 format!("{collection}#{id}-{}", k + 1),
                 "describing",
                 site.claim_text(claim).into(),
