@@ -183,7 +183,10 @@ mod tests {
     fn an_apostrophe_between_letters_closes_no_quotation() {
         assert!(inside_marks("He said ‘the envoy’s "));
         assert!(!inside_marks("He said ‘the envoys’ "));
-        assert!(!inside_marks("‘it’"), "a mark with no letter after it closes");
+        assert!(
+            !inside_marks("‘it’"),
+            "a mark with no letter after it closes"
+        );
         assert!(!inside_marks("‘a’ b"));
         assert!(inside_marks("« x « y » "));
         assert!(!inside_marks("\"a\" “b” c"));
