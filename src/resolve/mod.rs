@@ -118,11 +118,7 @@ pub fn site_with(input: Input, mut memo: Option<&mut Memo>) -> Result<Site, Vec<
         .as_deref()
         .and_then(|m| m.keys_for(&sources))
         .unwrap_or_else(|| Arc::new(source::key_index(&sources)));
-    let v = Verifier {
-        sources: &sources,
-        keys: &keys,
-        lock: lock.as_deref(),
-    };
+    let v = Verifier::new(&sources, &keys, lock.as_deref());
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
 

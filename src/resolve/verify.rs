@@ -47,6 +47,28 @@ pub(super) struct Verifier<'a> {
     pub(super) sources: &'a Arc<Vec<Source>>,
     pub(super) keys: &'a Arc<BTreeMap<String, usize>>,
     pub(super) lock: Option<&'a Lock>,
+    /// The lock's lines of each source, by source index: looked up by id
+    /// once, not for every citation.
+    locked_lines: Vec<Option<&'a BTreeMap<usize, lock::Entry>>>,
+}
+
+impl<'a> Verifier<'a> {
+    pub(super) fn new(
+        sources: &'a Arc<Vec<Source>>,
+        keys: &'a Arc<BTreeMap<String, usize>>,
+        lock: Option<&'a Lock>,
+    ) -> Verifier<'a> {
+        let locked_lines = match lock {
+            Some(lock) => sources.iter().map(|s| lock.entries.get(&s.id)).collect(),
+            None => Vec::new(),
+        };
+        Verifier {
+            sources,
+            keys,
+            lock,
+            locked_lines,
+        }
+    }
 }
 
 /// The most lines one citation may cover. Every line of a range is marked
@@ -245,14 +267,14 @@ impl Verifier<'_> {
             matched: None,
         };
         let Some(quote) = c.quote else {
-            self.locked(c, s, file, text)?;
+            self.locked(c, i, file, text)?;
             return Ok(reference);
         };
         let normalized = text::normalize_str(quote);
         let parts = text::quote_parts(&normalized);
         if let Some(m) = find_in_lines(s, first, last, &parts) {
             reference.matched = Some(m);
-            self.locked(c, s, file, text)?;
+            self.locked(c, i, file, text)?;
             return Ok(reference);
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
@@ -308,14 +330,18 @@ impl Verifier<'_> {
     pub(super) fn locked(
         &self,
         c: &Cited,
-        s: &Source,
+        i: usize,
         file: &str,
         text: &DiagText,
     ) -> Result<(), Diagnostic> {
-        let Some(lock) = self.lock else { return Ok(()) };
+        let Some(lines) = self.locked_lines.get(i) else {
+            return Ok(());
+        };
+        let s = &self.sources[i];
         let (first, last) = (c.first as usize, c.last as usize);
-        let locked: Vec<Option<&lock::Entry>> =
-            (first..=last).map(|l| lock.get(&s.id, l)).collect();
+        let locked: Vec<Option<&lock::Entry>> = (first..=last)
+            .map(|l| lines.and_then(|m| m.get(&l)))
+            .collect();
         let Some((line, entry)) = (first..=last)
             .zip(&locked)
             .find_map(|(l, e)| e.filter(|e| !e.matches(&s.normalized(l))).map(|e| (l, e)))
