@@ -78,11 +78,11 @@ const NOTE_LINE_CHARS: usize = 600;
 /// window of [`NOTE_LINE_CHARS`] around the matched quote (or from the
 /// start), with `…` where text is left out. Each note carries its lines, so
 /// a very long line cited many times must not be copied whole each time.
-fn shortened(lines: String, matched: Option<&str>) -> String {
+fn shortened<'a>(lines: String, matched: impl FnOnce() -> Option<&'a str>) -> String {
     if lines.len() <= NOTE_LINE_CHARS || lines.chars().count() <= NOTE_LINE_CHARS {
         return lines;
     }
-    let at = matched
+    let at = matched()
         .and_then(|q| q.lines().next())
         .filter(|q| !q.is_empty())
         .and_then(|q| lines.find(q))
@@ -119,7 +119,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str, first: bool) -> CiteVi
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join(" "),
-        r.matched.as_ref().map(|m| s.char_slice(m.start, m.end)),
+        || r.matched.as_ref().map(|m| s.char_slice(m.start, m.end)),
     );
     // The words as the source prints them (SPEC 3.3), not as typed.
     let (quoted, quoting, summary) = match verbatim::quote(s, r) {
@@ -320,7 +320,7 @@ mod tests {
             "a ".repeat(5_000),
             "z ".repeat(5_000)
         );
-        let shown = shortened(long.clone(), Some("the quoted words"));
+        let shown = shortened(long.clone(), || Some("the quoted words"));
         assert!(
             shown.chars().count() <= NOTE_LINE_CHARS + 4,
             "{}",
@@ -328,8 +328,8 @@ mod tests {
         );
         assert!(shown.contains("the quoted words"));
         assert!(shown.starts_with("… ") && shown.ends_with(" …"));
-        let start = shortened(long, None);
+        let start = shortened(long, || None);
         assert!(start.starts_with("a a") && start.ends_with(" …"));
-        assert_eq!(shortened("short".into(), None), "short");
+        assert_eq!(shortened("short".into(), || None), "short");
     }
 }
