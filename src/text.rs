@@ -226,12 +226,17 @@ pub fn ellipsize(s: &str, max: usize) -> String {
 /// the editor's own text as a reader sees it. Borrowed when nothing changes.
 pub fn collapse_spaces(s: &str) -> Cow<'_, str> {
     let trimmed = s.trim_matches(char::is_whitespace);
-    let mut prev_space = false;
-    let clean = trimmed.chars().all(|c| {
-        let ok = !(c.is_whitespace() && (c != ' ' || prev_space));
-        prev_space = c == ' ';
-        ok
-    });
+    let clean = if trimmed.is_ascii() {
+        // Bytes, not chars: in ASCII the white space is ' ' and \t to \r.
+        !trimmed.bytes().any(|b| (b'\t'..=b'\r').contains(&b)) && !trimmed.contains("  ")
+    } else {
+        let mut prev_space = false;
+        trimmed.chars().all(|c| {
+            let ok = !(c.is_whitespace() && (c != ' ' || prev_space));
+            prev_space = c == ' ';
+            ok
+        })
+    };
     if clean {
         return Cow::Borrowed(trimmed);
     }

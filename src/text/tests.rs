@@ -174,6 +174,14 @@ fn collapse_spaces_keeps_the_editor_s_characters() {
     assert!(matches!(collapse_spaces("plain words"), Cow::Borrowed(_)));
     assert_eq!(collapse_spaces("a  b"), "a b");
     assert_eq!(collapse_spaces("a\tb"), "a b");
+    for ws in ["\n", "\u{b}", "\u{c}", "\r", " \u{85}"] {
+        assert_eq!(collapse_spaces(&format!("a{ws}b")), "a b", "{ws:?}");
+    }
+    // Not white space: kept, and the text borrowed.
+    assert!(matches!(
+        collapse_spaces("a\u{1f}b c"),
+        Cow::Borrowed("a\u{1f}b c")
+    ));
 }
 
 #[test]
