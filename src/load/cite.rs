@@ -70,11 +70,15 @@ pub fn starts_group(s: &str, at: usize) -> bool {
     key_len > 0 && rest[key_len..].starts_with(':')
 }
 
+/// Byte offsets of every `[@` in `s` (a byte search: every text run of
+/// every page is scanned for them).
+fn opening_marks(s: &str) -> impl Iterator<Item = usize> + '_ {
+    memchr::memmem::find_iter(s.as_bytes(), b"[@")
+}
+
 /// Byte offsets of every group start in `s`, skipping `\[@` escapes.
 pub fn group_starts(s: &str) -> impl Iterator<Item = usize> + '_ {
-    s.match_indices("[@")
-        .map(|(i, _)| i)
-        .filter(move |&i| !s[..i].ends_with('\\') && starts_group(s, i))
+    opening_marks(s).filter(move |&i| !s[..i].ends_with('\\') && starts_group(s, i))
 }
 
 struct Cursor<'a> {
@@ -289,7 +293,7 @@ fn unclosed_quote(cur: &Cursor, quote_start: usize) -> SyntaxError {
 /// neither and are left alone.
 pub fn mistyped(s: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
-    for (at, _) in s.match_indices("[@") {
+    for at in opening_marks(s) {
         if s[..at].ends_with('\\') || starts_group(s, at) {
             continue;
         }
