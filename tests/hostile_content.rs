@@ -314,3 +314,35 @@ fn bug_25_long_ranges_are_e002_and_ranges_up_to_the_limit_are_annotated_exactly(
         Some((start + exact.len()) as u64)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// annotations.jsonld is written by hand: its strings must be escaped JSON
+
+#[test]
+fn annotations_escape_quotes_backslashes_and_control_characters() {
+    let line = "He said \"no\" to C:\\path\\x,\ta tab, </script> & “curly” \u{7f}\u{1} end.";
+    let site = minimal_site(&[
+        ("sources/esc.txt", &format!("{line}\nSecond line.\n")),
+        (
+            "content/esc.md",
+            &page("A \"no\" at back\\slash\tand </b> [@esc:1].\n"),
+        ),
+    ]);
+    let out = tempdir();
+    let out = out.path().join("out");
+    succeeded(site.build(&out));
+    let raw = std::fs::read_to_string(out.join("annotations.jsonld")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    let item = json["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["target"]["source"].as_str().unwrap().contains("esc.txt"))
+        .expect("an annotation of esc.txt");
+    assert_eq!(item["target"]["selector"][0]["exact"], line);
+    let value = item["body"][0]["value"].as_str().unwrap();
+    assert!(value.starts_with("A “no” at back\\slash"), "{value}");
+    // Control characters are escapes in the file, never raw.
+    assert!(!raw.contains('\t') && !raw.contains('\u{1}'), "{raw}");
+    assert!(raw.contains("\\t") && raw.contains("\\u0001"));
+}

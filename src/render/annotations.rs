@@ -18,65 +18,20 @@ fn selected(s: &Source, r: &Ref) -> (usize, usize) {
     (start, end)
 }
 
-/// One W3C Web Annotation, serialized straight from borrowed data (a large
-/// site has a million of these; building `serde_json::Value` trees for them
-/// cost more than writing them).
-#[derive(serde::Serialize)]
-struct Annotation<'a> {
-    id: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    motivation: &'static str,
-    body: (TextualBody<'a>, PageRef),
-    target: Target<'a>,
-}
+/// Chars of context on each side of a `TextQuoteSelector`'s `exact`.
+const CONTEXT_CHARS: usize = 32;
 
-#[derive(serde::Serialize)]
-struct TextualBody<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    value: std::borrow::Cow<'a, str>,
-    format: &'static str,
-    purpose: &'static str,
-}
-
-#[derive(serde::Serialize)]
-struct PageRef {
-    id: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    format: &'static str,
-}
-
-#[derive(serde::Serialize)]
-struct Target<'a> {
-    source: &'a str,
-    selector: (QuoteSelector<'a>, PositionSelector),
-}
-
-#[derive(serde::Serialize)]
-struct QuoteSelector<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    exact: &'a str,
-    prefix: &'a str,
-    suffix: &'a str,
-}
-
-#[derive(serde::Serialize)]
-struct PositionSelector {
-    #[serde(rename = "type")]
-    kind: &'static str,
+/// What an annotation says of its target: the source's words and the 32
+/// chars either side (byte ranges in its text), and their char offsets.
+struct Target {
+    exact: std::ops::Range<usize>,
+    prefix: std::ops::Range<usize>,
+    suffix: std::ops::Range<usize>,
     start: usize,
     end: usize,
 }
 
-/// Chars of context on each side of a `TextQuoteSelector`'s `exact`.
-const CONTEXT_CHARS: usize = 32;
-
-/// `links`: each source's verbatim copy as an annotation names it.
-fn target<'a>(site: &'a Site, links: &'a [String], r: &Ref) -> Target<'a> {
-    let s = &site.sources[r.source];
+fn target(s: &Source, r: &Ref) -> Target {
     let (start, end) = selected(s, r);
     let bytes = s.byte_range(start, end);
     let (from, to) = (bytes.start, bytes.end);
@@ -92,52 +47,64 @@ fn target<'a>(site: &'a Site, links: &'a [String], r: &Ref) -> Target<'a> {
         .nth(CONTEXT_CHARS)
         .map_or(s.text.len(), |(i, _)| to + i);
     Target {
-        source: &links[r.source],
-        selector: (
-            QuoteSelector {
-                kind: "TextQuoteSelector",
-                exact: &s.text[from..to],
-                prefix: &s.text[before..from],
-                suffix: &s.text[to..after],
-            },
-            PositionSelector {
-                kind: "TextPositionSelector",
-                start,
-                end,
-            },
-        ),
+        exact: from..to,
+        prefix: before..from,
+        suffix: to..after,
+        start,
+        end,
     }
 }
 
-fn annotation<'a>(
-    site: &'a Site,
-    links: &'a [String],
-    id: String,
-    motivation: &'static str,
-    text: std::borrow::Cow<'a, str>,
-    page: String,
-    r: &Ref,
-) -> Annotation<'a> {
-    let a = Annotation {
-        id,
-        kind: "Annotation",
-        motivation,
-        body: (
-            TextualBody {
-                kind: "TextualBody",
-                value: text,
-                format: "text/plain",
-                purpose: motivation,
-            },
-            PageRef {
-                id: page,
-                kind: "Text",
-                format: "text/html",
-            },
-        ),
-        target: target(site, links, r),
-    };
-    a
+/// A JSON string, escaped as serde_json escapes it.
+fn string(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("a string serializes to memory");
+}
+
+/// One annotation: its id, why it was made (`describing`, `identifying`),
+/// its text, the page it comes from, and the source words it points at.
+struct Annotation<'a> {
+    id: &'a str,
+    motivation: &'a str,
+    text: &'a str,
+    page: &'a str,
+    reference: &'a Ref,
+}
+
+impl Annotation<'_> {
+    /// Appends the annotation as W3C Web Annotation JSON. Written here, keys
+    /// and all, rather than derived: a large site has a million of these,
+    /// and serde's work per field (each key escaped again) cost more than
+    /// their text. `links`: each source's verbatim copy as annotations name it.
+    fn write(&self, out: &mut Vec<u8>, site: &Site, links: &[String]) {
+        let r = self.reference;
+        let s = &site.sources[r.source];
+        let t = target(s, r);
+        out.extend_from_slice(b"{\"id\":");
+        string(out, self.id);
+        out.extend_from_slice(b",\"type\":\"Annotation\",\"motivation\":");
+        string(out, self.motivation);
+        out.extend_from_slice(b",\"body\":[{\"type\":\"TextualBody\",\"value\":");
+        string(out, self.text);
+        out.extend_from_slice(b",\"format\":\"text/plain\",\"purpose\":");
+        string(out, self.motivation);
+        out.extend_from_slice(b"},{\"id\":");
+        string(out, self.page);
+        out.extend_from_slice(
+            b",\"type\":\"Text\",\"format\":\"text/html\"}],\"target\":{\"source\":",
+        );
+        string(out, &links[r.source]);
+        out.extend_from_slice(b",\"selector\":[{\"type\":\"TextQuoteSelector\",\"exact\":");
+        string(out, &s.text[t.exact]);
+        out.extend_from_slice(b",\"prefix\":");
+        string(out, &s.text[t.prefix]);
+        out.extend_from_slice(b",\"suffix\":");
+        string(out, &s.text[t.suffix]);
+        out.extend_from_slice(b"},{\"type\":\"TextPositionSelector\",\"start\":");
+        out.extend_from_slice(t.start.to_string().as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(t.end.to_string().as_bytes());
+        out.extend_from_slice(b"}]}}");
+    }
 }
 
 /// Annotations serialized one after another, comma-separated.
@@ -148,12 +115,12 @@ struct Block {
 }
 
 impl Block {
-    fn push(&mut self, annotation: Annotation) {
+    fn push(&mut self, annotation: Annotation, site: &Site, links: &[String]) {
         if self.count > 0 {
             self.out.extend_from_slice(b",\n");
         }
         self.count += 1;
-        serde_json::to_writer(&mut self.out, &annotation).expect("annotations serialize");
+        annotation.write(&mut self.out, site, links);
     }
 }
 
@@ -219,15 +186,17 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
             for (mi, m) in d.members.iter().enumerate() {
                 let anchor = member_anchor(&d.id, &m.id);
                 for (k, c) in roster.cites[di][mi].iter().enumerate() {
-                    block.push(annotation(
+                    block.push(
+                        Annotation {
+                            id: &format!("{collection}#{anchor}-{}", k + 1),
+                            motivation: "identifying",
+                            text: &format!("Named in roster: {} — {} ({})", d.name, m.name, m.role),
+                            page: &link(site, "", &format!("delegations/index.html#{anchor}")),
+                            reference: &c.reference,
+                        },
                         site,
                         &links,
-                        format!("{collection}#{anchor}-{}", k + 1),
-                        "identifying",
-                        format!("Named in roster: {} — {} ({})", d.name, m.name, m.role).into(),
-                        link(site, "", &format!("delegations/index.html#{anchor}")),
-                        &c.reference,
-                    ));
+                    );
                 }
             }
         }
@@ -252,15 +221,17 @@ fn claim_block(site: &Site, links: &[String], collection: &str, claims: &[usize]
             .iter()
             .enumerate()
         {
-            block.push(annotation(
+            block.push(
+                Annotation {
+                    id: &format!("{collection}#{id}-{}", k + 1),
+                    motivation: "describing",
+                    text: site.claim_text(claim),
+                    page: &page_url,
+                    reference: r,
+                },
                 site,
                 links,
-                format!("{collection}#{id}-{}", k + 1),
-                "describing",
-                site.claim_text(claim).into(),
-                page_url.clone(),
-                r,
-            ));
+            );
         }
     }
     block
