@@ -292,6 +292,10 @@ fn string(quoted: &str) -> Option<String> {
         return (!inner.contains(|c: char| c == '\'' || refused(c))).then(|| inner.to_string());
     }
     let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    // Most lines have nothing to unescape: taken whole, not char by char.
+    if !inner.contains(|c: char| c == '\\' || c == '"' || refused(c)) {
+        return Some(inner.to_string());
+    }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
