@@ -99,6 +99,30 @@ pub fn normalize_str(s: &str) -> Cow<'_, str> {
     Cow::Owned(text)
 }
 
+/// Byte offset of the `n`th char of `s` (0-based), or `s.len()` when `s`
+/// has no more than `n` chars: `char_indices().nth(n)`, without decoding
+/// each char. Runs of ASCII are crossed 16 bytes at a time, a multi-byte
+/// char by its width from its first byte.
+pub fn char_to_byte(s: &str, n: usize) -> usize {
+    let b = s.as_bytes();
+    let (mut i, mut left) = (0, n);
+    while left > 0 && i < b.len() {
+        if left >= 16 && b.len() - i >= 16 && b[i..i + 16].is_ascii() {
+            i += 16;
+            left -= 16;
+            continue;
+        }
+        i += match b[i] {
+            0x00..=0x7f => 1,
+            0x80..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        };
+        left -= 1;
+    }
+    i.min(b.len())
+}
+
 /// The ASCII characters that `char::is_whitespace` accepts.
 fn is_ascii_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')

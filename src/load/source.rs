@@ -144,20 +144,14 @@ impl Source {
             Some(r) => (r.start, self.line_chars[line]),
             None => (0, 0),
         };
-        self.text[from..]
-            .char_indices()
-            .nth(c - chars_before)
-            .map_or(self.text.len(), |(i, _)| from + i)
+        from + text::char_to_byte(&self.text[from..], c - chars_before)
     }
 
     /// Byte range in `text` of the chars `start..end` (clamped to the end):
     /// `end` is found by walking on from `start`, not from its line's start.
     pub fn byte_range(&self, start: usize, end: usize) -> Range<usize> {
         let from = self.byte_at(start);
-        let to = self.text[from..]
-            .char_indices()
-            .nth(end.saturating_sub(start))
-            .map_or(self.text.len(), |(i, _)| from + i);
+        let to = from + text::char_to_byte(&self.text[from..], end.saturating_sub(start));
         from..to
     }
 

@@ -212,3 +212,24 @@ fn closest_passage_finds_the_window_sharing_most_words() {
     assert_eq!(shared, 3);
     assert_eq!(closest_passage("", "x"), None);
 }
+
+#[test]
+fn char_to_byte_is_char_indices_nth() {
+    let long_ascii = "a plain line of news wire text, long enough for runs".repeat(3);
+    let mixed = format!("{long_ascii} \u{201C}quoted\u{201D} \u{2014} ü 日本 🎉 {long_ascii}é");
+    for s in [
+        "",
+        "a",
+        "é",
+        "🎉",
+        "ab日",
+        long_ascii.as_str(),
+        mixed.as_str(),
+    ] {
+        let count = s.chars().count();
+        for n in 0..count + 20 {
+            let want = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+            assert_eq!(char_to_byte(s, n), want, "{s:?} char {n}");
+        }
+    }
+}
