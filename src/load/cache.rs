@@ -276,18 +276,7 @@ impl Cache {
             .map(|(path, rel)| {
                 let (stamp, load) =
                     Self::get(&self.sources, self.reported.as_ref(), path, |bytes| {
-                        Ok(match Source::from_bytes(rel, &bytes) {
-                            Ok(s) => (s, None),
-                            // Keep the source (lossily) so its citations do not cascade into E001s.
-                            Err(d) => {
-                                let lossy = String::from_utf8_lossy(&bytes).into_owned();
-                                (
-                                    Source::from_bytes(rel, lossy.as_bytes())
-                                        .expect("lossy text is UTF-8"),
-                                    Some(d),
-                                )
-                            }
-                        })
+                        Ok(Source::from_vec(rel, bytes))
                     })?;
                 Ok((path.clone(), stamp, load))
             })

@@ -69,14 +69,31 @@ pub struct Source {
 impl Source {
     /// Builds a source from its bytes; the only error is invalid UTF-8 (E009).
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, Diagnostic> {
-        let rel = format!("sources/{path}");
-        let decoded = std::str::from_utf8(bytes).map_err(|e| {
-            crate::diagnostic::not_utf8(&rel, bytes, e.valid_up_to(), "source").with_help(
-                "sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256",
-            )
-        })?;
-        let sha256 = hex(&Sha256::digest(bytes));
-        Ok(Source::indexed(path, decoded.to_string(), sha256))
+        match Source::from_vec(path, bytes.to_vec()) {
+            (s, None) => Ok(s),
+            (_, Some(d)) => Err(d),
+        }
+    }
+
+    /// Builds a source from the bytes read, without copying them. Bytes that
+    /// are not UTF-8 give E009 and a source decoded lossily (its digest that
+    /// of the lossy text), so that its citations do not cascade into E001s.
+    pub fn from_vec(path: &str, bytes: Vec<u8>) -> (Source, Option<Diagnostic>) {
+        let sha256 = hex(&Sha256::digest(&bytes));
+        match String::from_utf8(bytes) {
+            Ok(text) => (Source::indexed(path, text, sha256), None),
+            Err(e) => {
+                let bytes = e.as_bytes();
+                let rel = format!("sources/{path}");
+                let d = crate::diagnostic::not_utf8(&rel, bytes, e.utf8_error().valid_up_to(), "source")
+                    .with_help(
+                        "sources must be UTF-8; convert the file (e.g. with iconv) and re-pin its sha256",
+                    );
+                let lossy = String::from_utf8_lossy(bytes).into_owned();
+                let sha256 = hex(&Sha256::digest(lossy.as_bytes()));
+                (Source::indexed(path, lossy, sha256), Some(d))
+            }
+        }
     }
 
     /// A source read to look words up in (`explainer find`): its text and
