@@ -19,6 +19,7 @@ use crate::load::source::{self};
 use crate::load::Input;
 
 pub mod changed;
+mod find;
 mod indexes;
 mod memo;
 mod model;
@@ -27,14 +28,15 @@ mod quotations;
 mod rosters;
 mod verify;
 
+pub use find::find_in_lines;
 use indexes::Indexes;
 pub use memo::Memo;
 use memo::*;
 pub use model::*;
 pub use origins::Origin;
 use rosters::*;
+pub use verify::MAX_RANGE_LINES;
 use verify::*;
-pub use verify::{find_in_lines, MAX_RANGE_LINES};
 
 /// Resolves one page: verification, note numbering.
 fn page(
@@ -285,6 +287,7 @@ fn unique_urls(pages: &[(Arc<ParsedPage>, PageText)], errors: &mut Vec<Diagnosti
 
 #[cfg(test)]
 mod tests {
+    use super::find::map_back;
     use super::*;
     use crate::load::source::Source;
 

@@ -14,8 +14,9 @@ use crate::load::markdown::CiteGroup;
 use crate::load::source::Source;
 use crate::text;
 
+use super::find::find_in_lines;
 use super::model::Ref;
-use super::verify::{find_in_lines, DiagText};
+use super::verify::DiagText;
 
 /// The passages between double quotation marks of a normalized claim (an
 /// unclosed mark opens nothing).

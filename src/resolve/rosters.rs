@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Fix};
 use crate::load::roster::{self, Roster};
 use crate::text;
 
+use super::find::find_in_lines;
 use super::model::*;
 use super::verify::*;
 

@@ -15,6 +15,7 @@ use crate::load::page::PageText;
 use crate::load::source::Source;
 use crate::text;
 
+use super::find::{find_in_lines, find_in_normalized, normalized_lines};
 use super::model::*;
 
 /// What a citation names, before the key is looked up.
@@ -267,14 +268,16 @@ impl Verifier<'_> {
             matched: None,
         };
         let Some(quote) = c.quote else {
-            self.locked(c, i, file, text)?;
+            self.locked(c, i, file, text, None)?;
             return Ok(reference);
         };
         let normalized = text::normalize_str(quote);
         let parts = text::quote_parts(&normalized);
-        if let Some(m) = find_in_lines(s, first, last, &parts) {
+        // The cited lines normalized once, for the quote and for the lock.
+        let lines = normalized_lines(s, first, last);
+        if let Some(m) = find_in_normalized(s, first, &lines, &parts) {
             reference.matched = Some(m);
-            self.locked(c, i, file, text)?;
+            self.locked(c, i, file, text, Some(&lines))?;
             return Ok(reference);
         }
         let span = c.quote_span.clone().unwrap_or(c.lines_span.clone());
@@ -326,13 +329,15 @@ impl Verifier<'_> {
     }
 
     /// E014: a cited line that no longer says what the lock recorded, with
-    /// the old and the new text, the changed words marked.
+    /// the old and the new text, the changed words marked. `now`: the cited
+    /// lines already normalized, when the caller has them.
     pub(super) fn locked(
         &self,
         c: &Cited,
         i: usize,
         file: &str,
         text: &DiagText,
+        now: Option<&[Cow<'_, str>]>,
     ) -> Result<(), Diagnostic> {
         let Some(lines) = self.locked_lines.get(i) else {
             return Ok(());
@@ -342,9 +347,13 @@ impl Verifier<'_> {
         let locked: Vec<Option<&lock::Entry>> = (first..=last)
             .map(|l| lines.and_then(|m| m.get(&l)))
             .collect();
+        let says = |l: usize, e: &lock::Entry| match now.and_then(|n| n.get(l - first)) {
+            Some(n) => e.matches(n),
+            None => e.matches(&s.normalized(l)),
+        };
         let Some((line, entry)) = (first..=last)
             .zip(&locked)
-            .find_map(|(l, e)| e.filter(|e| !e.matches(&s.normalized(l))).map(|e| (l, e)))
+            .find_map(|(l, e)| e.filter(|e| !says(l, e)).map(|e| (l, e)))
         else {
             return Ok(());
         };
@@ -405,76 +414,4 @@ pub(super) fn relines(c: &Cited, file: &str, text: &str, new: &str) -> Fix {
             .to_string(),
         new: new.to_string(),
     }
-}
-
-/// Finds the quote parts in lines `first..=last` of `s`, joined by single
-/// spaces. Returns the char range in the source text.
-pub fn find_in_lines(
-    s: &Source,
-    first: usize,
-    last: usize,
-    parts: &[&str],
-) -> Option<Range<usize>> {
-    // An empty part would be found anywhere: it is no quote.
-    if parts.is_empty() || parts.iter().any(|p| p.is_empty()) {
-        return None;
-    }
-    // Search the normalized text of the lines; only a hit is mapped back to
-    // source offsets, by normalizing its lines again with offsets.
-    if first == last {
-        let normalized = s.normalized(first);
-        let m = text::find_parts(&normalized, parts)?;
-        let line = s.line(first);
-        let base = s.line_chars[first - 1];
-        // Folding maps one char to one, and white space is only ever
-        // dropped: a line that lost no chars maps back one to one.
-        if normalized.chars().count() == line.chars().count() {
-            let start = normalized[..m.start].chars().count();
-            let end = start + normalized[m].chars().count();
-            return Some(base + start..base + end);
-        }
-        let n = text::normalize(line);
-        return Some(map_back(&n.text, &n.origin, m, base));
-    }
-    let mut joined = String::new();
-    for l in first..=last {
-        let n = s.normalized(l);
-        if !n.is_empty() {
-            if !joined.is_empty() {
-                joined.push(' ');
-            }
-            joined.push_str(&n);
-        }
-    }
-    let m = text::find_parts(&joined, parts)?;
-    let mut origin: Vec<u32> = Vec::new();
-    for l in first..=last {
-        let n = text::normalize(s.line(l));
-        if n.text.is_empty() {
-            continue;
-        }
-        let base = s.line_chars[l - 1] as u32;
-        if !origin.is_empty() {
-            origin.push(base.saturating_sub(1));
-        }
-        origin.extend(n.origin.iter().map(|o| o + base));
-    }
-    Some(map_back(&joined, &origin, m, 0))
-}
-
-pub(super) fn map_back(
-    text: &str,
-    origin: &[u32],
-    bytes: Range<usize>,
-    base: usize,
-) -> Range<usize> {
-    let start = text[..bytes.start].chars().count();
-    let end = start + text[bytes.clone()].chars().count();
-    // An empty match (never made by `find_in_lines`) maps to an empty range
-    // rather than reading before the start.
-    let Some(last) = end.checked_sub(1).filter(|&l| l >= start) else {
-        let at = origin.get(start).map_or(base, |&o| o as usize + base);
-        return at..at;
-    };
-    origin[start] as usize + base..origin[last] as usize + base + 1
 }
