@@ -1,6 +1,8 @@
 //! `/annotations.jsonld`: every citation and roster cite as a W3C Web
 //! Annotation, streamed in bounded batches (the largest file of a site).
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -8,14 +10,18 @@ use super::links::{claim_href, claim_id, link, member_anchor, verbatim_path};
 use crate::load::source::Source;
 use crate::resolve::{Ref, Site};
 
-/// Char range of a reference in the source text: the matched quote, or the cited lines.
-fn selected(s: &Source, r: &Ref) -> (usize, usize) {
+/// Char and byte ranges of a reference in the source text: the matched
+/// quote, or the cited lines.
+fn selected(s: &Source, r: &Ref) -> (Range<usize>, Range<usize>) {
     if let Some(m) = &r.matched {
-        return (m.start, m.end);
+        return (m.chars.clone(), m.bytes.clone());
     }
     let start = s.line_chars[r.first - 1];
     let end = s.line_chars[r.last - 1] + s.line(r.last).chars().count();
-    (start, end)
+    (
+        start..end,
+        s.lines[r.first - 1].start..s.lines[r.last - 1].end,
+    )
 }
 
 /// Chars of context on each side of a `TextQuoteSelector`'s `exact`.
@@ -24,16 +30,16 @@ const CONTEXT_CHARS: usize = 32;
 /// What an annotation says of its target: the source's words and the 32
 /// chars either side (byte ranges in its text), and their char offsets.
 struct Target {
-    exact: std::ops::Range<usize>,
-    prefix: std::ops::Range<usize>,
-    suffix: std::ops::Range<usize>,
+    exact: Range<usize>,
+    prefix: Range<usize>,
+    suffix: Range<usize>,
     start: usize,
     end: usize,
 }
 
 fn target(s: &Source, r: &Ref) -> Target {
-    let (start, end) = selected(s, r);
-    let bytes = s.byte_range(start, end);
+    let (chars, bytes) = selected(s, r);
+    let (start, end) = (chars.start, chars.end);
     let (from, to) = (bytes.start, bytes.end);
     // Up to 32 chars either side, found by walking from the quote.
     let before = s.text[..from]

@@ -14,12 +14,12 @@ use crate::text;
 /// stands them between quotation marks. `None` for a line-only citation.
 pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
     let q = r.quote.as_deref()?;
-    let Some(m) = r.matched.clone() else {
+    let Some(m) = &r.matched else {
         return Some((text::normalize_str(q).into_owned(), false));
     };
-    let bytes = s.byte_range(m.start, m.end);
+    let bytes = m.bytes.clone();
     let spans = quoted_spans(s, r);
-    let shown = if spans == [m.clone()] {
+    let shown = if spans == [m.chars.clone()] {
         one_line(&s.text[bytes.clone()])
     } else {
         spans
@@ -28,28 +28,28 @@ pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
             .collect::<Vec<_>>()
             .join(" … ")
     };
-    Some((shown, quoting(s, m.start, bytes)))
+    Some((shown, quoting(s, bytes)))
 }
 
 /// The char ranges, in the source's text, of the words a citation quotes:
 /// the matched passage, or each part of it where the editor elided words
 /// (SPEC 3.2, the verifier's own normalization). Empty without a match.
 pub(crate) fn quoted_spans(s: &Source, r: &Ref) -> Vec<Range<usize>> {
-    let (Some(q), Some(m)) = (r.quote.as_deref(), r.matched.clone()) else {
+    let (Some(q), Some(m)) = (r.quote.as_deref(), r.matched.as_ref()) else {
         return Vec::new();
     };
     // Normalizing neither makes nor removes an elision mark: without one,
     // the quote is one part, the whole match.
     if !text::has_elision(q) {
-        return vec![m];
+        return vec![m.chars.clone()];
     }
     let normalized = text::normalize_str(q);
     let parts = text::quote_parts(&normalized);
     if parts.len() <= 1 {
-        return vec![m];
+        return vec![m.chars.clone()];
     }
     // Each part where it stands in the matched region.
-    let n = text::normalize(s.char_slice(m.start, m.end));
+    let n = text::normalize(&s.text[m.bytes.clone()]);
     let mut from = 0;
     let mut spans = Vec::new();
     for p in &parts {
@@ -59,7 +59,8 @@ pub(crate) fn quoted_spans(s: &Source, r: &Ref) -> Vec<Range<usize>> {
         let end = at + p.len();
         let c0 = n.text[..at].chars().count();
         let c1 = c0 + n.text[at..end].chars().count();
-        spans.push(m.start + n.origin[c0] as usize..m.start + n.origin[c1 - 1] as usize + 1);
+        let start = m.chars.start;
+        spans.push(start + n.origin[c0] as usize..start + n.origin[c1 - 1] as usize + 1);
         from = end;
     }
     spans
@@ -78,12 +79,12 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-/// Whether the text from char offset `start` of `s`, at `bytes` in its
-/// text, stands inside quotation marks on its line (or begins with one).
-fn quoting(s: &Source, start: usize, bytes: Range<usize>) -> bool {
+/// Whether the text at `bytes` in the text of `s` stands inside quotation
+/// marks on its line (or begins with one).
+fn quoting(s: &Source, bytes: Range<usize>) -> bool {
     let line = s
-        .line_chars
-        .partition_point(|&x| x <= start)
+        .lines
+        .partition_point(|l| l.start <= bytes.start)
         .saturating_sub(1);
     let Some(line_start) = s.lines.get(line).map(|l| l.start) else {
         return false;
@@ -125,13 +126,14 @@ pub(crate) fn inside_marks(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resolve::Matched;
     use std::sync::Arc;
 
     fn cite(line: &str, q: &str) -> Option<(String, bool)> {
         let s = Source::from_bytes("a.txt", line.as_bytes()).unwrap();
         let parts_src = text::normalize_str(q).into_owned();
         let parts = text::quote_parts(&parts_src);
-        let matched = crate::resolve::find_in_lines(&s, 1, 1, &parts);
+        let matched = crate::resolve::find_in_lines(&s, 1, 1, &parts).map(|m| Matched::new(&s, m));
         let r = Ref {
             source: 0,
             first: 1,

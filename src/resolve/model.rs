@@ -22,8 +22,25 @@ pub struct Ref {
     /// The quote as the page wrote it (shared with its citation), or the
     /// spelling a roster cite found.
     pub quote: Option<Arc<str>>,
-    /// Char range in the source text (after the BOM) of the matched quote.
-    pub matched: Option<Range<usize>>,
+    /// Where the quote was found.
+    pub matched: Option<Matched>,
+}
+
+/// Where a quote stands in its source's text (after the BOM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matched {
+    /// In chars: what annotations and provenance pages count in.
+    pub chars: Range<usize>,
+    /// In bytes: the quote's text, found while its line is at hand, so that
+    /// notes, `/claims/` and annotations do not walk the source again.
+    pub bytes: Range<usize>,
+}
+
+impl Matched {
+    pub fn new(s: &Source, chars: Range<usize>) -> Matched {
+        let bytes = s.byte_range(chars.start, chars.end);
+        Matched { chars, bytes }
+    }
 }
 
 #[derive(Debug)]
