@@ -14,7 +14,7 @@ use crate::resolve::{Ref, Site};
 /// quote, or the cited lines.
 fn selected(s: &Source, r: &Ref) -> (Range<usize>, Range<usize>) {
     if let Some(m) = &r.matched {
-        return (m.chars.clone(), m.bytes.clone());
+        return (m.chars(), m.bytes());
     }
     let start = s.line_chars[r.first - 1];
     let end = s.line_chars[r.last - 1] + s.line(r.last).chars().count();

@@ -119,7 +119,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str, first: bool) -> CiteVi
             .filter(|l| !l.is_empty())
             .collect::<Vec<_>>()
             .join(" "),
-        || r.matched.as_ref().map(|m| &s.text[m.bytes.clone()]),
+        || r.matched.as_ref().map(|m| &s.text[m.bytes()]),
     );
     // The words as the source prints them (SPEC 3.3), not as typed.
     let (quoted, quoting, summary) = match verbatim::quote(s, r) {

@@ -17,9 +17,9 @@ pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
     let Some(m) = &r.matched else {
         return Some((text::normalize_str(q).into_owned(), false));
     };
-    let bytes = m.bytes.clone();
+    let bytes = m.bytes();
     let spans = quoted_spans(s, r);
-    let shown = if spans == [m.chars.clone()] {
+    let shown = if spans == [m.chars()] {
         one_line(&s.text[bytes.clone()])
     } else {
         spans
@@ -41,15 +41,15 @@ pub(crate) fn quoted_spans(s: &Source, r: &Ref) -> Vec<Range<usize>> {
     // Normalizing neither makes nor removes an elision mark: without one,
     // the quote is one part, the whole match.
     if !text::has_elision(q) {
-        return vec![m.chars.clone()];
+        return vec![m.chars()];
     }
     let normalized = text::normalize_str(q);
     let parts = text::quote_parts(&normalized);
     if parts.len() <= 1 {
-        return vec![m.chars.clone()];
+        return vec![m.chars()];
     }
     // Each part where it stands in the matched region.
-    let n = text::normalize(&s.text[m.bytes.clone()]);
+    let n = text::normalize(&s.text[m.bytes()]);
     let mut from = 0;
     let mut spans = Vec::new();
     for p in &parts {
@@ -59,7 +59,7 @@ pub(crate) fn quoted_spans(s: &Source, r: &Ref) -> Vec<Range<usize>> {
         let end = at + p.len();
         let c0 = n.text[..at].chars().count();
         let c1 = c0 + n.text[at..end].chars().count();
-        let start = m.chars.start;
+        let start = m.chars().start;
         spans.push(start + n.origin[c0] as usize..start + n.origin[c1 - 1] as usize + 1);
         from = end;
     }
@@ -133,7 +133,8 @@ mod tests {
         let s = Source::from_bytes("a.txt", line.as_bytes()).unwrap();
         let parts_src = text::normalize_str(q).into_owned();
         let parts = text::quote_parts(&parts_src);
-        let matched = crate::resolve::find_in_lines(&s, 1, 1, &parts).map(|m| Matched::new(&s, m));
+        let matched =
+            crate::resolve::find_in_lines(&s, 1, 1, &parts).and_then(|m| Matched::new(&s, m));
         let r = Ref {
             source: 0,
             first: 1,

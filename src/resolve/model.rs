@@ -26,20 +26,36 @@ pub struct Ref {
     pub matched: Option<Matched>,
 }
 
-/// Where a quote stands in its source's text (after the BOM).
+/// Where a quote stands in its source's text (after the BOM), as 32-bit
+/// offsets: a reference stays 64 bytes, and a large site holds hundreds of
+/// thousands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matched {
-    /// In chars: what annotations and provenance pages count in.
-    pub chars: Range<usize>,
-    /// In bytes: the quote's text, found while its line is at hand, so that
-    /// notes, `/claims/` and annotations do not walk the source again.
-    pub bytes: Range<usize>,
+    chars: Range<u32>,
+    bytes: Range<u32>,
 }
 
 impl Matched {
-    pub fn new(s: &Source, chars: Range<usize>) -> Matched {
+    /// The match at char range `chars` of `s`, its byte range found while
+    /// its line is at hand; `None` past 4 GiB of text, where the quote is
+    /// then shown as the editor typed it rather than cut from the source.
+    pub fn new(s: &Source, chars: Range<usize>) -> Option<Matched> {
         let bytes = s.byte_range(chars.start, chars.end);
-        Matched { chars, bytes }
+        let fit = |r: Range<usize>| Some(u32::try_from(r.start).ok()?..u32::try_from(r.end).ok()?);
+        Some(Matched {
+            chars: fit(chars)?,
+            bytes: fit(bytes)?,
+        })
+    }
+
+    /// In chars: what annotations and provenance pages count in.
+    pub fn chars(&self) -> Range<usize> {
+        self.chars.start as usize..self.chars.end as usize
+    }
+
+    /// In bytes: the quote's text, without walking the source again.
+    pub fn bytes(&self) -> Range<usize> {
+        self.bytes.start as usize..self.bytes.end as usize
     }
 }
 

@@ -44,8 +44,8 @@ pub(super) fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> R
                             // The spelling as the source prints it (curly
                             // apostrophes and all), not as the roster types it.
                             find_in_lines(s, first, last, &[&normalized]).map(|range| {
-                                let m = Matched::new(s, range);
-                                (s.text[m.bytes.clone()].to_string(), m)
+                                let text = s.char_slice(range.start, range.end).to_string();
+                                (text, Matched::new(s, range))
                             })
                         })
                 };
@@ -56,7 +56,7 @@ pub(super) fn roster(r: Roster, v: &Verifier, errors: &mut Vec<Diagnostic>) -> R
                             first,
                             last,
                             quote: Some(spelling.as_str().into()),
-                            matched: Some(range),
+                            matched: range,
                         },
                         spelling,
                     }),

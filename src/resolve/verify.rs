@@ -276,7 +276,7 @@ impl Verifier<'_> {
         // The cited lines normalized once, for the quote and for the lock.
         let lines = normalized_lines(s, first, last);
         if let Some(m) = find_in_normalized(s, first, &lines, &parts) {
-            reference.matched = Some(Matched::new(s, m));
+            reference.matched = Matched::new(s, m);
             self.locked(c, i, file, text, Some(&lines))?;
             return Ok(reference);
         }
