@@ -84,9 +84,7 @@ pub(super) fn check(
     let mut errors = Vec::new();
     // The claim keeps the editor's characters; quotations are read from its
     // normalized text, where curly double marks are straight ones.
-    if !g.claim.contains([
-        '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{2033}',
-    ]) {
+    if !has_double_mark(&g.claim) {
         return errors;
     }
     let claim = text::normalize_str(&g.claim);
@@ -126,6 +124,15 @@ pub(super) fn check(
         errors.push(d.with_help(elsewhere(refs, sources, &parts)));
     }
     errors
+}
+
+/// Whether `s` holds a double quotation mark: `"` or one of U+201C–U+201F
+/// and U+2033, each `E2 80 xx` in UTF-8, found by a byte search (a claim is
+/// checked for them whether it quotes anyone or not).
+fn has_double_mark(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b'"', 0xE2, b)
+        .any(|i| b[i] == b'"' || matches!(b.get(i + 1..i + 3), Some([0x80, 0x9C..=0x9F | 0xB3])))
 }
 
 /// `q` with each single quotation mark that does not stand between two
@@ -176,6 +183,29 @@ fn elsewhere(refs: &[Ref], sources: &[Source], parts: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_double_mark_is_found_as_the_char_search_finds_it() {
+        let marks = [
+            '"', '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{2033}',
+        ];
+        // Neighbours in UTF-8 (E2 80 9B, E2 80 A0, E2 80 B2, E2 81 9C) and
+        // other marks are not double quotation marks.
+        for s in [
+            "",
+            "plain words",
+            "it\u{2019}s \u{2018}single\u{2019} \u{201B} \u{2020} \u{2032} \u{205C} \u{2014} «guillemets»",
+            "a \"straight\" quote",
+            "\u{201C}curly\u{201D}",
+            "low \u{201E}German\u{201C}",
+            "reversed \u{201F}",
+            "ditto \u{2033}",
+            "trailing E2 lead: \u{2014}",
+            "日本語 \u{201D}",
+        ] {
+            assert_eq!(super::has_double_mark(s), s.contains(marks), "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
