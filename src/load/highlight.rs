@@ -4,6 +4,7 @@
 
 use crate::escape::escape_html;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::{Color, Theme, ThemeSet};
@@ -74,11 +75,25 @@ pub fn code_block(lang: &str, code: &str) -> String {
 /// this many bytes of keys and values (then it starts again, empty).
 const CACHE_BYTES: usize = 16 << 20;
 
-/// Highlighting is the dearest step of loading a page (about a millisecond
-/// of CPU a block), and `serve` rebuilds every page on each save: blocks
-/// already highlighted in this process, in an earlier build or on another
-/// page, are copied instead. The output is the same either way.
+/// Whether highlighted blocks are kept for later builds of this process.
+static KEEP: AtomicBool = AtomicBool::new(false);
+
+/// Keeps highlighted blocks for the rest of the process: for `serve`, whose
+/// rebuilds load an edited page again with the blocks it had. A one-shot
+/// build highlights each block once and keeps none (the copies cost time,
+/// and up to [`CACHE_BYTES`] of memory).
+pub fn keep_highlighted_blocks() {
+    KEEP.store(true, Ordering::Relaxed);
+}
+
+/// Highlighting is the dearest step of loading a page (about half a
+/// millisecond of CPU a block): once [`keep_highlighted_blocks`] was
+/// called, blocks already highlighted in this process, in an earlier build
+/// or on another page, are copied instead. The output is the same either way.
 fn cached(lang: &str, code: &str, highlight: impl FnOnce() -> String) -> String {
+    if !KEEP.load(Ordering::Relaxed) {
+        return highlight();
+    }
     struct Cache {
         map: HashMap<String, String>,
         bytes: usize,
@@ -256,6 +271,7 @@ mod tests {
 
     #[test]
     fn cached_block_is_the_block_highlighted_afresh() {
+        keep_highlighted_blocks();
         let code = "def f(x):\n    return x + 1  # one more\n";
         let first = code_block("python", code);
         assert!(first.contains("class=\"syn-"), "{first}");

@@ -180,6 +180,8 @@ pub fn start(opts: ServeOptions) -> Result<Running> {
 }
 
 fn start_with(mut opts: ServeOptions, mut build: Box<Build>) -> Result<Running> {
+    // Rebuilds load an edited page again: its unchanged blocks are copied.
+    crate::load::highlight::keep_highlighted_blocks();
     // One absolute spelling of the root for the loader and the watcher, so
     // that the paths the watcher reports are the ones the loader keeps.
     if let Ok(root) = std::fs::canonicalize(&opts.root) {
