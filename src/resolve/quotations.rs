@@ -183,6 +183,8 @@ fn elsewhere(refs: &[Ref], sources: &[Source], parts: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_double_mark_is_found_as_the_char_search_finds_it() {
         let marks = [
@@ -202,11 +204,9 @@ mod tests {
             "trailing E2 lead: \u{2014}",
             "日本語 \u{201D}",
         ] {
-            assert_eq!(super::has_double_mark(s), s.contains(marks), "{s:?}");
+            assert_eq!(has_double_mark(s), s.contains(marks), "{s:?}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn quotations_are_the_passages_between_double_marks() {
