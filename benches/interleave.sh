@@ -7,24 +7,62 @@
 #   RUNS=7 benches/interleave.sh OLD NEW -- find "some words" --root DIR
 #   benches/interleave.sh OLD NEW -- build --root DIR --output /dev/shm/out
 #
+#   RUNS=7 CLEAN="/dev/shm/out /dev/shm/zout" benches/interleave.sh \
+#       -c "explainer build --root SITE --output /dev/shm/out" \
+#       -c "zola --root ZSITE build --output-dir /dev/shm/zout --force"
+#
 # Each argument before `--` is a binary; the words after it are its arguments.
-# When they hold `--output DIR`, DIR is removed before each run. Exit codes
-# are ignored (a `find` with no match exits 1), but a run killed by a signal
-# stops the script.
+# When they hold `--output DIR`, DIR is removed before each run. The `-c` form
+# takes whole commands instead (split at spaces: no quoting inside), for
+# programs whose arguments differ. CLEAN names more folders to remove before
+# each run. Removals are not timed. Exit codes are ignored (a `find` with no
+# match exits 1), but a run killed by a signal stops the script.
 set -euo pipefail
 
 runs=${RUNS:-5}
+usage() { echo "usage: benches/interleave.sh BIN... -- ARGS...  |  -c CMD -c CMD ..." >&2; exit 2; }
+# Each entry of `cmds` is one whole command line; `bins` names its row.
+cmds=()
 bins=()
-while [ $# -gt 0 ] && [ "$1" != -- ]; do
-    bins+=("$1")
+# The arguments shared by every binary (first form only).
+args=()
+split=0
+if [ "${1:-}" = -c ]; then
+    split=1
+    while [ $# -gt 0 ]; do
+        if [ "$1" != -c ] || [ $# -lt 2 ]; then usage; fi
+        cmds+=("$2")
+        bins+=("$2")
+        shift 2
+    done
+else
+    names=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        names+=("$1")
+        shift
+    done
+    [ $# -gt 0 ] || usage
     shift
-done
-[ $# -gt 0 ] || { echo "usage: benches/interleave.sh BIN... -- ARGS..." >&2; exit 2; }
-shift
-args=("$@")
-out=""
-for ((i = 0; i < ${#args[@]}; i++)); do
-    [ "${args[$i]}" = --output ] && out=${args[$((i + 1))]}
+    args=("$@")
+    bins=("${names[@]}")
+    cmds=("${names[@]}")
+fi
+[ ${#cmds[@]} -gt 0 ] || usage
+# Sets `words` to command K: binary and arguments.
+command_words() {
+    if [ "$split" = 1 ]; then
+        read -ra words <<<"${cmds[$1]}"
+    else
+        words=("${cmds[$1]}" "${args[@]}")
+    fi
+}
+clean=()
+read -ra clean <<<"${CLEAN:-}"
+for k in "${!cmds[@]}"; do
+    command_words "$k"
+    for ((i = 0; i + 1 < ${#words[@]}; i++)); do
+        [ "${words[$i]}" = --output ] && clean+=("${words[$((i + 1))]}")
+    done
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -32,10 +70,12 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 declare -A rows
 log=$(mktemp)
 for r in $(seq "$runs"); do
-    for b in "${bins[@]}"; do
-        [ -n "$out" ] && rm -rf "$out"
+    for k in "${!cmds[@]}"; do
+        b=${bins[$k]}
+        command_words "$k"
+        [ ${#clean[@]} -gt 0 ] && rm -rf "${clean[@]}"
         status=0
-        /usr/bin/time -f '%e %U %S %M' -o "$log" "$b" "${args[@]}" >/dev/null 2>&1 || status=$?
+        /usr/bin/time -f '%e %U %S %M' -o "$log" "${words[@]}" >/dev/null 2>&1 || status=$?
         if [ "$status" -gt 128 ]; then
             echo "$b killed (exit $status)" >&2
             exit 1
