@@ -15,16 +15,32 @@ pub(crate) fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// Percent-encodes a path segment (ids and file names are usually plain).
-pub(crate) fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// A byte that stays as it is in a percent-encoded path segment.
+fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Appends `s` percent-encoded as a path segment, or as a path when `slash`
+/// (its `/`s kept).
+fn push_encoded(out: &mut String, s: &str, slash: bool) {
+    // Most ids, file names and page paths need no encoding: one copy.
+    if s.bytes().all(|b| unreserved(b) || (slash && b == b'/')) {
+        out.push_str(s);
+        return;
+    }
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if unreserved(b) || (slash && b == b'/') {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
         }
     }
+}
+
+/// Percent-encodes a path segment (ids and file names are usually plain).
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_encoded(&mut out, s, false);
     out
 }
 
@@ -32,10 +48,9 @@ pub(crate) fn encode_segment(s: &str) -> String {
 /// [`encode_segment`], the `/`s kept. Every href or URL built from a page
 /// path or slug goes through this.
 pub(crate) fn encode_path(path: &str) -> String {
-    path.split('/')
-        .map(encode_segment)
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::with_capacity(path.len());
+    push_encoded(&mut out, path, true);
+    out
 }
 
 /// Site-relative path of a source's provenance page.
@@ -47,7 +62,12 @@ pub(crate) fn source_url(id: &str) -> String {
 pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
     let c = &site.claims[claim];
     let url = &site.pages[c.page].page.url;
-    format!("{root}{}index.html#r-{}", encode_path(url), c.note)
+    let mut href = String::with_capacity(root.len() + url.len() + 20);
+    href.push_str(root);
+    push_encoded(&mut href, url, true);
+    href.push_str("index.html#r-");
+    let _ = write!(href, "{}", c.note);
+    href
 }
 
 /// `line 3` or `lines 3–5`.
@@ -251,6 +271,33 @@ mod tests {
         assert_eq!(encode_segment("000_ab.txt"), "000_ab.txt");
         assert_eq!(encode_path("q?/a b#/é/"), "q%3F/a%20b%23/%C3%A9/");
         assert_eq!(encode_path(""), "");
+        // Plain input is copied as it is; a segment still encodes its `/`.
+        assert_eq!(
+            encode_path("section-01/page_2.x~/"),
+            "section-01/page_2.x~/"
+        );
+        assert_eq!(encode_segment("a/b"), "a%2Fb");
+    }
+
+    #[test]
+    fn encoding_matches_a_byte_by_byte_reference() {
+        let reference = |s: &str, slash: bool| {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || (slash && b == b'/') {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        };
+        for s in [
+            "", "a", "a/b/", "/", "a b", "ü/x", "%", "a/b c/d", "~.-_", "\u{0}/",
+        ] {
+            assert_eq!(encode_segment(s), reference(s, false), "{s:?}");
+            assert_eq!(encode_path(s), reference(s, true), "{s:?}");
+        }
     }
 
     #[test]
