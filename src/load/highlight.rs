@@ -207,11 +207,17 @@ fn only_used(css: &str, used: &BTreeSet<String>) -> String {
 
 /// The `syn-…` classes used in some HTML.
 pub fn classes_in(html: &str, used: &mut BTreeSet<String>) {
-    for (at, _) in html.match_indices("class=\"syn-") {
+    // A block repeats a few dozen class lists hundreds of times: each list
+    // is split once, and a class copied only when new.
+    let mut lists = std::collections::HashSet::new();
+    for at in memchr::memmem::find_iter(html.as_bytes(), b"class=\"syn-") {
         let rest = &html[at + 7..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        // Copied only when new: a page repeats a handful of classes hundreds of times.
-        for class in rest[..end].split_whitespace() {
+        let end = memchr::memchr(b'"', rest.as_bytes()).unwrap_or(rest.len());
+        let list = &rest[..end];
+        if !lists.insert(list) {
+            continue;
+        }
+        for class in list.split_whitespace() {
             if !used.contains(class) {
                 used.insert(class.to_string());
             }
@@ -320,6 +326,18 @@ mod tests {
         assert!(css.contains("prefers-color-scheme: dark"));
         assert!(!css.contains(".syn-markup"), "{css}");
         assert!(css.len() < stylesheet(&["syn-markup".to_string()].into()).len() + 4000);
+    }
+
+    #[test]
+    fn classes_are_collected_from_each_class_list_once() {
+        let mut used: BTreeSet<String> = ["syn-z".to_string()].into();
+        let html = r#"<span class="syn-a syn-b">x</span><span class="syn-a syn-b">y</span><span class="syn-c">z</span><span class="other">w</span><span class="syn-b  syn-d">"#;
+        classes_in(html, &mut used);
+        let got: Vec<&str> = used.iter().map(String::as_str).collect();
+        assert_eq!(got, ["syn-a", "syn-b", "syn-c", "syn-d", "syn-z"]);
+        // An attribute cut off at the end of the text is read to its end.
+        classes_in(r#"<span class="syn-e"#, &mut used);
+        assert!(used.contains("syn-e"));
     }
 
     #[test]
