@@ -24,17 +24,52 @@ fn entity(b: u8) -> Option<&'static str> {
     }
 }
 
-/// Does any of the eight bytes of `word` need escaping? (Each test is the
-/// classic has-zero-byte check on the word XOR the byte repeated; it is
-/// exact for "any byte", which is all that is asked.)
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bits set where a byte of `word` may equal `b`: nonzero exactly when
+/// one does. (The classic has-zero-byte check on the word XOR the byte
+/// repeated; it is exact for "any byte", which is all that is asked.)
+fn eq_mask(word: u64, b: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// Does any of the eight bytes of `word` need escaping in HTML?
 fn word_needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has = |b: u8| {
-        let x = word ^ (ONES * u64::from(b));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    (has(b'&') | has(b'<') | has(b'>') | has(b'"') | has(b'\'')) != 0
+    (eq_mask(word, b'&')
+        | eq_mask(word, b'<')
+        | eq_mask(word, b'>')
+        | eq_mask(word, b'"')
+        | eq_mask(word, b'\''))
+        != 0
+}
+
+/// Does any of the eight bytes of `word` need escaping in a JSON string: a
+/// quote, a backslash or a control character (below 0x20)?
+fn word_needs_json_escape(word: u64) -> bool {
+    // The has-less-than check, exact for "any byte" as above.
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_space | eq_mask(word, b'"') | eq_mask(word, b'\\')) != 0
+}
+
+/// Calls `check(from, to)` for each stretch of `bytes` that may hold a byte
+/// to escape: eight bytes at a time where `word_needs` says so, and the
+/// tail. Text with nothing to escape is then copied in runs.
+fn stretches_to_check(
+    bytes: &[u8],
+    word_needs: impl Fn(u64) -> bool,
+    mut check: impl FnMut(usize, usize),
+) {
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        if word_needs(word) {
+            check(at, at + 8);
+        }
+        at += 8;
+    }
+    check(at, bytes.len());
 }
 
 /// [`escape_html`], appending to `out`. Text is scanned eight bytes at a
@@ -42,7 +77,7 @@ fn word_needs_escape(word: u64) -> bool {
 pub(crate) fn escape_into(out: &mut String, input: &str) {
     let bytes = input.as_bytes();
     let mut last = 0;
-    let mut escape = |out: &mut String, from: usize, to: usize| {
+    stretches_to_check(bytes, word_needs_escape, |from, to| {
         for (i, &b) in bytes.iter().enumerate().take(to).skip(from) {
             if let Some(e) = entity(b) {
                 out.push_str(&input[last..i]);
@@ -50,17 +85,44 @@ pub(crate) fn escape_into(out: &mut String, input: &str) {
                 last = i + 1;
             }
         }
-    };
-    let mut at = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
-        if word_needs_escape(word) {
-            escape(out, at, at + 8);
-        }
-        at += 8;
-    }
-    escape(out, at, bytes.len());
+    });
     out.push_str(&input[last..]);
+}
+
+/// Appends `input` as a JSON string, quotes included, escaped exactly as
+/// serde_json escapes it (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other
+/// control characters as `\u00xx`; nothing else), eight bytes at a time.
+pub(crate) fn json_string_into(out: &mut Vec<u8>, input: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = input.as_bytes();
+    let mut last = 0;
+    out.push(b'"');
+    stretches_to_check(bytes, word_needs_json_escape, |from, to| {
+        for (i, &b) in bytes.iter().enumerate().take(to).skip(from) {
+            let short: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                0x08 => b"\\b",
+                0x0C => b"\\f",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x00..=0x1F => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&bytes[last..i]);
+            if short.is_empty() {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xF)]);
+            } else {
+                out.extend_from_slice(short);
+            }
+            last = i + 1;
+        }
+    });
+    out.extend_from_slice(&bytes[last..]);
+    out.push(b'"');
 }
 
 /// JSON for a `<script>` element (or anywhere else in HTML): `<`, `>` and
@@ -135,6 +197,38 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt; ../x/"
         );
         assert_eq!(escape_html("plain — text"), "plain — text");
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        let mut cases: Vec<String> = (0u8..=0x7F).map(|b| char::from(b).to_string()).collect();
+        cases.extend(
+            [
+                "",
+                "plain text of more than eight bytes",
+                "a\"b\\c\u{1}d\u{7f}e\u{1f}f",
+                "«quoted» — é ✓ \u{2028}",
+                "\n\r\t\u{8}\u{c}\u{0}",
+                "12345678\"",
+                "1234567\"8",
+                "</script> & 'x'",
+            ]
+            .map(String::from),
+        );
+        // Every position of a byte to escape around the eight-byte stretches.
+        for n in 0..20 {
+            cases.push(format!("{}\u{1b}{}", "x".repeat(n), "y".repeat(n % 9)));
+        }
+        for s in cases {
+            let mut ours = Vec::new();
+            json_string_into(&mut ours, &s);
+            let theirs = serde_json::to_vec(&s).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{s:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! `/annotations.jsonld`: every citation and roster cite as a W3C Web
 //! Annotation, streamed in bounded batches (the largest file of a site).
 
+use std::io::Write as _;
 use std::ops::Range;
 
 use rayon::prelude::*;
 use serde_json::json;
 
 use super::links::{claim_href, claim_id, link, member_anchor, verbatim_path};
+use crate::escape::json_string_into;
 use crate::load::source::Source;
 use crate::resolve::{Ref, Site};
 
@@ -61,11 +63,6 @@ fn target(s: &Source, r: &Ref) -> Target {
     }
 }
 
-/// A JSON string, escaped as serde_json escapes it.
-fn string(out: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(&mut *out, s).expect("a string serializes to memory");
-}
-
 /// One annotation: its id, why it was made (`describing`, `identifying`),
 /// its text, the page it comes from, and the source words it points at.
 struct Annotation<'a> {
@@ -80,36 +77,38 @@ impl Annotation<'_> {
     /// Appends the annotation as W3C Web Annotation JSON. Written here, keys
     /// and all, rather than derived: a large site has a million of these,
     /// and serde's work per field (each key escaped again) cost more than
-    /// their text. `links`: each source's verbatim copy as annotations name it.
-    fn write(&self, out: &mut Vec<u8>, site: &Site, links: &[String]) {
+    /// their text. `links`: each source's verbatim copy as annotations name
+    /// it, as a JSON string.
+    fn write(&self, out: &mut Vec<u8>, site: &Site, links: &[Vec<u8>]) {
         let r = self.reference;
         let s = &site.sources[r.source];
         let t = target(s, r);
         out.extend_from_slice(b"{\"id\":");
-        string(out, self.id);
+        json_string_into(out, self.id);
         out.extend_from_slice(b",\"type\":\"Annotation\",\"motivation\":");
-        string(out, self.motivation);
+        json_string_into(out, self.motivation);
         out.extend_from_slice(b",\"body\":[{\"type\":\"TextualBody\",\"value\":");
-        string(out, self.text);
+        json_string_into(out, self.text);
         out.extend_from_slice(b",\"format\":\"text/plain\",\"purpose\":");
-        string(out, self.motivation);
+        json_string_into(out, self.motivation);
         out.extend_from_slice(b"},{\"id\":");
-        string(out, self.page);
+        json_string_into(out, self.page);
         out.extend_from_slice(
             b",\"type\":\"Text\",\"format\":\"text/html\"}],\"target\":{\"source\":",
         );
-        string(out, &links[r.source]);
+        out.extend_from_slice(&links[r.source]);
         out.extend_from_slice(b",\"selector\":[{\"type\":\"TextQuoteSelector\",\"exact\":");
-        string(out, &s.text[t.exact]);
+        json_string_into(out, &s.text[t.exact]);
         out.extend_from_slice(b",\"prefix\":");
-        string(out, &s.text[t.prefix]);
+        json_string_into(out, &s.text[t.prefix]);
         out.extend_from_slice(b",\"suffix\":");
-        string(out, &s.text[t.suffix]);
-        out.extend_from_slice(b"},{\"type\":\"TextPositionSelector\",\"start\":");
-        out.extend_from_slice(t.start.to_string().as_bytes());
-        out.extend_from_slice(b",\"end\":");
-        out.extend_from_slice(t.end.to_string().as_bytes());
-        out.extend_from_slice(b"}]}}");
+        json_string_into(out, &s.text[t.suffix]);
+        // Writing to memory cannot fail.
+        let _ = write!(
+            out,
+            "}},{{\"type\":\"TextPositionSelector\",\"start\":{},\"end\":{}}}]}}}}",
+            t.start, t.end
+        );
     }
 }
 
@@ -121,7 +120,7 @@ struct Block {
 }
 
 impl Block {
-    fn push(&mut self, annotation: Annotation, site: &Site, links: &[String]) {
+    fn push(&mut self, annotation: Annotation, site: &Site, links: &[Vec<u8>]) {
         if self.count > 0 {
             self.out.extend_from_slice(b",\n");
         }
@@ -153,11 +152,16 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
         "label": format!("Citations of {}", site.config.title),
         "total": total,
     });
-    // Each source's link, made once: a source is the target of many annotations.
-    let links: Vec<String> = site
+    // Each source's link, made and escaped once: a source is the target of
+    // many annotations.
+    let links: Vec<Vec<u8>> = site
         .sources
         .iter()
-        .map(|s| link(site, "", &verbatim_path(s)))
+        .map(|s| {
+            let mut json = Vec::new();
+            json_string_into(&mut json, &link(site, "", &verbatim_path(s)));
+            json
+        })
         .collect();
     let mut first = serde_json::to_vec(&head).expect("JSON serializes");
     first.pop(); // the closing brace; the first page follows
@@ -213,7 +217,7 @@ pub(crate) fn annotations(site: &Site, out: &mut dyn std::io::Write) -> std::io:
 }
 
 /// The annotations of some claims, serialized.
-fn claim_block(site: &Site, links: &[String], collection: &str, claims: &[usize]) -> Block {
+fn claim_block(site: &Site, links: &[Vec<u8>], collection: &str, claims: &[usize]) -> Block {
     // About a kilobyte per annotation: sized once rather than grown.
     let mut block = Block {
         count: 0,
