@@ -112,16 +112,17 @@ pub(crate) fn text_fragment(url: &str, quote: &str) -> String {
 /// A page URL as a CSS-safe id part, one-to-one: letters, digits and `-`
 /// stay, `/` becomes `_s`, anything else `_xHEX_`. So `/x/b/` (`x_sb`) and
 /// `/x-b/` (`x-b`) differ, and `#c-…` works as a CSS selector as it is.
-fn id_part(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
+/// Appended to `out`.
+fn push_id_part(out: &mut String, url: &str) {
     for c in url.chars() {
         match c {
             '/' => out.push_str("_s"),
             c if c.is_alphanumeric() || c == '-' => out.push(c),
-            c => out.push_str(&format!("_x{:x}_", u32::from(c))),
+            c => {
+                let _ = write!(out, "_x{:x}_", u32::from(c));
+            }
         }
     }
-    out
 }
 
 /// Stable id of a claim: its page's URL and the note number; `c-N` on the
@@ -129,11 +130,14 @@ fn id_part(url: &str) -> String {
 pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
     let c = &site.claims[claim];
     let url = site.pages[c.page].page.url.trim_end_matches('/');
-    if url.is_empty() {
-        format!("c-{}", c.note)
-    } else {
-        format!("c-{}-{}", id_part(url), c.note)
+    let mut id = String::with_capacity(url.len() + 12);
+    id.push_str("c-");
+    if !url.is_empty() {
+        push_id_part(&mut id, url);
+        id.push('-');
     }
+    let _ = write!(id, "{}", c.note);
+    id
 }
 
 /// Row id of a member. Ids are slugs (letters, digits, `-`), so `_` keeps
@@ -298,6 +302,12 @@ mod tests {
             assert_eq!(encode_segment(s), reference(s, false), "{s:?}");
             assert_eq!(encode_path(s), reference(s, true), "{s:?}");
         }
+    }
+
+    fn id_part(url: &str) -> String {
+        let mut out = String::new();
+        push_id_part(&mut out, url);
+        out
     }
 
     #[test]
