@@ -136,11 +136,11 @@ pub fn script_json(value: &impl serde::Serialize) -> String {
     let json = serde_json::to_string(value).expect("JSON views serialize");
     let mut out = String::with_capacity(json.len() + 16);
     let mut last = 0;
-    for (i, c) in json.match_indices(['<', '>', '&']) {
+    for i in memchr::memchr3_iter(b'<', b'>', b'&', json.as_bytes()) {
         out.push_str(&json[last..i]);
-        out.push_str(match c {
-            "<" => "\\u003c",
-            ">" => "\\u003e",
+        out.push_str(match json.as_bytes()[i] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
             _ => "\\u0026",
         });
         last = i + 1;
