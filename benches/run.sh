@@ -36,13 +36,9 @@ sizes=("$@")
 mem_total_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
 mem_limit_mib=${BENCH_MEM_LIMIT_MIB:-$((mem_total_mib / 2))}
 
-if [ -n "${BENCH_DIR:-}" ]; then
-    base=$BENCH_DIR
-elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
-    base=/dev/shm/explainer-bench
-else
-    base=$repo/target/bench
-fi
+# shellcheck source=benches/common.sh
+. "$repo/benches/common.sh"
+base=$(bench_dir "$repo")
 mkdir -p "$base" "$repo/target/bench"
 results=$repo/target/bench/results.md
 
@@ -134,14 +130,6 @@ row() { # N command series-output extra
     fi
 }
 
-# Sets `search = true|false` in the corpus's site.toml (its last key).
-set_search() {
-    local toml=$corpus/site.toml
-    grep -v '^search = ' "$toml" >"$toml.new" || true
-    echo "search = $1" >>"$toml.new"
-    mv "$toml.new" "$toml"
-}
-
 code=${SYNTH_CODE:-languages}
 case $code in
 languages) suffix="" ;;
@@ -163,7 +151,7 @@ for n in "${sizes[@]}"; do
     fi
 
     # `search = false` for the rows compared with other generators.
-    set_search false
+    set_search "$corpus" false
     rm -rf "$out"
     echo "N=$n: warm-up build" >&2
     if warm=$(timed "$bin" build --root "$corpus" --output "$out"); then
@@ -178,7 +166,7 @@ for n in "${sizes[@]}"; do
     rm -rf "$out"
     rows_md+=("$(row "$n" build "$build" "$extra")")
     if [ "${SEARCH:-1}" != 0 ]; then
-        set_search true
+        set_search "$corpus" true
         if timed "$bin" build --root "$corpus" --output "$out" >/dev/null; then
             searched=$(series build --root "$corpus" --output "$out")
         else
@@ -190,7 +178,7 @@ for n in "${sizes[@]}"; do
         fi
         rm -rf "$out"
         rows_md+=("$(row "$n" "build + search" "$searched" "$extra")")
-        set_search false
+        set_search "$corpus" false
     fi
     timed "$bin" check --root "$corpus" >/dev/null || true
     check=$(series check --root "$corpus")

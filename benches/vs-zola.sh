@@ -39,13 +39,9 @@ if [ -z "$zola" ] || [ ! -x "$zola" ]; then
     exit 2
 fi
 
-if [ -n "${BENCH_DIR:-}" ]; then
-    base=$BENCH_DIR
-elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
-    base=/dev/shm/explainer-bench
-else
-    base=$repo/target/bench
-fi
+# shellcheck source=benches/common.sh
+. "$repo/benches/common.sh"
+base=$(bench_dir "$repo")
 mkdir -p "$base" "$repo/target/bench"
 corpus=$base/site-$n
 zsite=$base/zola-site-$n
@@ -64,9 +60,7 @@ if ! grep -qx "pages = $n" "$corpus/.synth-site" 2>/dev/null ||
     "$repo/target/release/examples/gen_site" --pages "$n" --out "$corpus" --code languages >&2
 fi
 # Without a search index, as Zola builds here.
-grep -v '^search = ' "$corpus/site.toml" >"$corpus/site.toml.new" || true
-echo "search = false" >>"$corpus/site.toml.new"
-mv "$corpus/site.toml.new" "$corpus/site.toml"
+set_search "$corpus" false
 
 # The Zola site: made again when the corpus's marker is newer than it.
 if [ ! -f "$zsite/.from" ] || [ "$corpus/.synth-site" -nt "$zsite/.from" ]; then
