@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by the benchmark scripts (sourced, not run).
+# Shared by the benchmark scripts (sourced, not run): where corpora go, the
+# search switch of a corpus, medians.
 
 # Where corpora, outputs and copied binaries go: BENCH_DIR, else tmpfs
 # (/dev/shm: no disk I/O in the figures), else target/bench. $1: the repository.
@@ -20,3 +21,6 @@ set_search() {
     echo "search = $2" >>"$toml.new"
     mv "$toml.new" "$toml"
 }
+
+# Median of the numbers on stdin.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

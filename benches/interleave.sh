@@ -21,9 +21,9 @@ set -euo pipefail
 
 runs=${RUNS:-5}
 usage() { echo "usage: benches/interleave.sh BIN... -- ARGS...  |  -c CMD -c CMD ..." >&2; exit 2; }
-# Each entry of `cmds` is one whole command line; `bins` names its row.
+# Each entry of `cmds` is a binary (first form) or a whole command line
+# (`-c`), and names its row.
 cmds=()
-bins=()
 # The arguments shared by every binary (first form only).
 args=()
 split=0
@@ -32,7 +32,6 @@ if [ "${1:-}" = -c ]; then
     while [ $# -gt 0 ]; do
         if [ "$1" != -c ] || [ $# -lt 2 ]; then usage; fi
         cmds+=("$2")
-        bins+=("$2")
         shift 2
     done
 else
@@ -44,7 +43,6 @@ else
     [ $# -gt 0 ] || usage
     shift
     args=("$@")
-    bins=("${names[@]}")
     cmds=("${names[@]}")
 fi
 [ ${#cmds[@]} -gt 0 ] || usage
@@ -65,13 +63,14 @@ for k in "${!cmds[@]}"; do
     done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# shellcheck source=benches/common.sh
+. "$(dirname "$0")/common.sh"
 
 declare -A rows
 log=$(mktemp)
 for r in $(seq "$runs"); do
     for k in "${!cmds[@]}"; do
-        b=${bins[$k]}
+        b=${cmds[$k]}
         command_words "$k"
         [ ${#clean[@]} -gt 0 ] && rm -rf "${clean[@]}"
         status=0
@@ -90,7 +89,7 @@ done
 rm -f "$log"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each, interleaved"
 printf '%-60s %10s %10s %10s\n' binary "wall (s)" "cpu (s)" "RSS (MiB)"
-for b in "${bins[@]}"; do
+for b in "${cmds[@]}"; do
     data=${rows[$b]%$'\n'}
     w=$(awk '{ print $1 }' <<<"$data" | median)
     c=$(awk '{ print $2 }' <<<"$data" | median)

@@ -58,9 +58,6 @@ cp "$repo/target/release/examples/gen_site" "$base/bin/gen_site.new" && mv "$bas
 gen=$base/bin/gen_site
 bin_id=$(sha256sum "$bin" | cut -c1-12)
 
-# Median of the numbers on stdin.
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 # "h:mm:ss" or "m:ss.ss" -> seconds.
 to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }'; }
 
