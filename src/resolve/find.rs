@@ -16,15 +16,7 @@ pub fn find_in_lines(
     last: usize,
     parts: &[&str],
 ) -> Option<Range<usize>> {
-    if !is_quote(parts) {
-        return None;
-    }
     find_in_normalized(s, first, &normalized_lines(s, first, last), parts)
-}
-
-/// An empty part would be found anywhere: it is no quote.
-fn is_quote(parts: &[&str]) -> bool {
-    !parts.is_empty() && parts.iter().all(|p| !p.is_empty())
 }
 
 /// Lines `first..=last` of `s`, normalized.
@@ -40,7 +32,8 @@ pub(super) fn find_in_normalized(
     lines: &[Cow<'_, str>],
     parts: &[&str],
 ) -> Option<Range<usize>> {
-    if !is_quote(parts) || lines.is_empty() {
+    // An empty part would be found anywhere: it is no quote.
+    if parts.is_empty() || parts.iter().any(|p| p.is_empty()) || lines.is_empty() {
         return None;
     }
     let last = first + lines.len() - 1;
