@@ -82,8 +82,15 @@ pub fn site(
         }
         Ok(count)
     };
-    let results: Vec<Result<usize, RenderError>> =
-        plan.jobs(site).into_par_iter().map(run).collect();
+    // One job per split: rayon's default splits the list into a few long
+    // runs, and the last run (the claims and sources listings) then went on
+    // alone on one thread while the other had nothing left to take.
+    let results: Vec<Result<usize, RenderError>> = plan
+        .jobs(site)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(run)
+        .collect();
     let mut errors = Vec::new();
     let mut files = 0;
     for r in results {
