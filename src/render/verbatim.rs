@@ -99,14 +99,21 @@ fn quoting(s: &Source, bytes: Range<usize>) -> bool {
 
 /// After `before`, is a quotation open? Straight double marks alternate;
 /// curly ones open and close; a `’` between two letters is an apostrophe.
+/// Only the marks are visited, found by their first byte (`"`, and 0xE2 or
+/// 0xC2, which begin `“ ” ‘ ’` and `« »`): a quote's line is read up to it
+/// for every citation shown.
 pub(crate) fn inside_marks(before: &str) -> bool {
     let (mut straight, mut double, mut single, mut guillemet) = (false, 0i32, 0i32, 0i32);
-    let mut prev: Option<char> = None;
-    let mut chars = before.chars();
-    while let Some(c) = chars.next() {
+    // Each is a lead byte or ASCII, so `at` is a char boundary.
+    for at in memchr::memchr3_iter(b'"', 0xE2, 0xC2, before.as_bytes()) {
+        let mut rest = before[at..].chars();
+        let Some(c) = rest.next() else { break };
         let between_letters = || {
-            prev.is_some_and(char::is_alphanumeric)
-                && chars.clone().next().is_some_and(char::is_alphanumeric)
+            before[..at]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && rest.clone().next().is_some_and(char::is_alphanumeric)
         };
         match c {
             '"' => straight = !straight,
@@ -118,7 +125,6 @@ pub(crate) fn inside_marks(before: &str) -> bool {
             '»' => guillemet = (guillemet - 1).max(0),
             _ => {}
         }
-        prev = Some(c);
     }
     straight || double > 0 || single > 0 || guillemet > 0
 }
@@ -180,6 +186,52 @@ mod tests {
                 .1
         );
         assert!(!cite("“A,” he said, and left.", "he said").unwrap().1);
+    }
+
+    /// The rule of [`inside_marks`] read char by char, as it is stated.
+    fn inside_marks_by_chars(before: &str) -> bool {
+        let (mut straight, mut double, mut single, mut guillemet) = (false, 0i32, 0i32, 0i32);
+        let chars: Vec<char> = before.chars().collect();
+        for (k, &c) in chars.iter().enumerate() {
+            let letter = |i: Option<usize>| {
+                i.and_then(|i| chars.get(i))
+                    .is_some_and(|c| c.is_alphanumeric())
+            };
+            let between_letters = letter(k.checked_sub(1)) && letter(Some(k + 1));
+            match c {
+                '"' => straight = !straight,
+                '“' => double += 1,
+                '”' => double = (double - 1).max(0),
+                '‘' => single += 1,
+                '’' if !between_letters => single = (single - 1).max(0),
+                '«' => guillemet += 1,
+                '»' => guillemet = (guillemet - 1).max(0),
+                _ => {}
+            }
+        }
+        straight || double > 0 || single > 0 || guillemet > 0
+    }
+
+    #[test]
+    fn only_the_marks_are_visited_with_the_same_verdict() {
+        // Every string of up to four of these pieces: marks, letters, and
+        // other chars that share the marks' first bytes (`—`, `é`, `€`).
+        let pieces = [
+            "\"", "“", "”", "‘", "’", "«", "»", "a", "9", " ", "—", "é", "€", "¡",
+        ];
+        let mut level = vec![String::new()];
+        let mut strings = Vec::new();
+        for _ in 0..4 {
+            level = level
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            strings.extend(level.iter().cloned());
+        }
+        assert!(strings.len() > 40_000);
+        for s in &strings {
+            assert_eq!(inside_marks(s), inside_marks_by_chars(s), "{s:?}");
+        }
     }
 
     #[test]
