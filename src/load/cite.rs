@@ -242,16 +242,25 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
     };
     let quote_start = cur.pos;
     cur.bump();
+    // Copied a run at a time (from `run` up to an escape or the closing
+    // mark), not char by char: one allocation for most quotes.
     let mut quote = String::new();
+    let mut run = cur.pos;
     loop {
+        let at = cur.pos;
         match cur.bump() {
             None => return Err(unclosed_quote(cur, quote_start)),
             Some('\\') if cur.peek() == Some('"') => {
+                quote.push_str(&cur.s[run..at]);
                 cur.bump();
                 quote.push('"');
+                run = cur.pos;
             }
-            Some(c) if c == close => break,
-            Some(c) => quote.push(c),
+            Some(c) if c == close => {
+                quote.push_str(&cur.s[run..at]);
+                break;
+            }
+            Some(_) => {}
         }
     }
     // The quote took in the start of another group: it was not closed
@@ -405,6 +414,13 @@ mod tests {
         assert_eq!(keys, ["newsmax", "jpost", "a_b-c.txt"]);
         assert_eq!(g.citations[1].quote.as_deref(), Some("will supervise"));
         assert_eq!(g.citations[2].quote.as_deref(), Some("say \"hi\" now"));
+    }
+
+    #[test]
+    fn only_a_backslash_before_a_quote_mark_escapes() {
+        let g = group("[@a:1 \"a\\b \\\"x\\\"\"; @b:2 \"\\\"\"]");
+        assert_eq!(g.citations[0].quote.as_deref(), Some("a\\b \"x\""));
+        assert_eq!(g.citations[1].quote.as_deref(), Some("\""));
     }
 
     #[test]
