@@ -356,9 +356,11 @@ pub(crate) fn page(
         ),
         claims,
     };
+    // The list, and room for the chrome: the buffer grows once or never.
+    let size = view.claims.list_html.len() + super::chrome::CHROME_BYTES;
     Ok(vec![(
         format!("{url}index.html"),
-        theme.render("claims.html", &view)?.into_bytes(),
+        theme.render_bytes("claims.html", &view, size)?,
     )])
 }
 

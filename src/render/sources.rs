@@ -133,9 +133,11 @@ pub(crate) fn index(
             pages: pager(pages, k, &root, page_url),
         },
     };
+    // About half a kilobyte a row in the default theme, and the chrome.
+    let size = view.listing.sources.len() * 512 + super::chrome::CHROME_BYTES;
     Ok(vec![(
         format!("{url}index.html"),
-        theme.render("sources.html", &view)?.into_bytes(),
+        theme.render_bytes("sources.html", &view, size)?,
     )])
 }
 
