@@ -185,6 +185,37 @@ fn collapse_spaces_keeps_the_editor_s_characters() {
 }
 
 #[test]
+fn collapse_spaces_borrows_exactly_when_the_char_rule_finds_nothing_to_collapse() {
+    // The rule as it reads: no white space but single ASCII spaces.
+    let by_chars = |t: &str| {
+        let mut prev_space = false;
+        t.chars().all(|c| {
+            let ok = !(c.is_whitespace() && (c != ' ' || prev_space));
+            prev_space = c == ' ';
+            ok
+        })
+    };
+    // Every white space char, and chars that share their lead bytes.
+    let mut pieces: Vec<char> = (0..=0x3000u32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace())
+        .collect();
+    pieces.extend(['a', '—', '’', '\u{a9}', '\u{1681}', '\u{3001}', '\u{1f}']);
+    for &x in &pieces {
+        for &y in &pieces {
+            for t in [format!("a{x}{y}b"), format!("a{x}b{y}c")] {
+                let trimmed = t.trim_matches(char::is_whitespace);
+                assert_eq!(
+                    matches!(collapse_spaces(&t), Cow::Borrowed(_)),
+                    by_chars(trimmed),
+                    "{t:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn ellipsize_words_never_cuts_inside_a_word() {
     assert_eq!(ellipsize_words("short", 10), "short");
     assert_eq!(ellipsize_words("one two three", 13), "one two three");
