@@ -14,7 +14,7 @@ use super::links::{
 };
 use super::markup::{paged, pager, PagerLink};
 use super::tally::{origin_label, origins_label, origins_of, sources_of, Tally};
-use super::theme::Theme;
+use super::theme::{Handed, Theme};
 use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
@@ -177,8 +177,9 @@ struct ClaimsView {
     matrix: bool,
     /// The claims, for the matrix (empty when there is no matrix).
     rows: Vec<Row>,
-    /// The list of claims, as HTML.
-    list_html: String,
+    /// The list of claims, as HTML (handed over when rendered; empty in
+    /// the shortcode).
+    list_html: Handed,
     columns: Vec<Column>,
     sources: Vec<PerSource>,
     pages: Vec<PagerLink>,
@@ -309,6 +310,10 @@ pub(crate) fn page(
     } else {
         Vec::new()
     };
+    let list_html = claim_list::html(
+        &entries(site, tally, &ids, &root),
+        k > 1 && continues(site, &ids),
+    );
     let claims = ClaimsView {
         total: site.claims.len(),
         single: tally.single,
@@ -317,10 +322,7 @@ pub(crate) fn page(
         unattributed_single_origin: tally.unattributed_single_origin,
         groups,
         matrix,
-        list_html: claim_list::html(
-            &entries(site, tally, &ids, &root),
-            k > 1 && continues(site, &ids),
-        ),
+        list_html: Handed,
         rows,
         columns: cols
             .iter()
@@ -357,10 +359,15 @@ pub(crate) fn page(
         claims,
     };
     // The list, and room for the chrome: the buffer grows once or never.
-    let size = view.claims.list_html.len() + super::chrome::CHROME_BYTES;
+    let size = list_html.len() + super::chrome::CHROME_BYTES;
     Ok(vec![(
         format!("{url}index.html"),
-        theme.render_bytes("claims.html", &view, size)?,
+        theme.render_handing(
+            "claims.html",
+            &view,
+            size,
+            [("/claims/list_html", list_html)],
+        )?,
     )])
 }
 
@@ -415,7 +422,7 @@ pub(crate) fn shortcode(
         groups,
         matrix: true,
         rows,
-        list_html: String::new(),
+        list_html: Handed,
         columns,
         sources: Vec::new(),
         pages: Vec::new(),

@@ -10,7 +10,7 @@ use super::chrome::{Base, Chrome};
 use super::head;
 use super::links::{cite_source_html, lines_label, original_links_html, root_of, source_url};
 use super::markup::Markup;
-use super::theme::Theme;
+use super::theme::{Handed, Theme};
 use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::load::body::{ref_id, NoteKind, Segment, TocEntry};
@@ -56,9 +56,10 @@ struct PageView<'a> {
     date: Option<String>,
     date_display: Option<String>,
     toc: &'a [TocEntry],
-    body: String,
-    /// The notes, as HTML (empty when the page has none).
-    notes_html: String,
+    /// The body, as HTML: handed over when rendered.
+    body: Handed,
+    /// The notes, as HTML (empty when the page has none): handed over.
+    notes_html: Handed,
     /// "Published … · Updated …", the corrections and "Cite this page", as HTML.
     dates_html: String,
     corrections_html: String,
@@ -283,8 +284,8 @@ pub(crate) fn page(
             date_display: date.as_deref().map(super::markup::display_date),
             date,
             toc: &html.toc,
-            body,
-            notes_html,
+            body: Handed,
+            notes_html: Handed,
             dates_html: super::dated::dates_html(p),
             corrections_html: super::dated::corrections_html(p),
             cite_html: super::dated::cite_html(ctx.site, p),
@@ -292,7 +293,12 @@ pub(crate) fn page(
     };
     let template = p.front.template.as_deref().unwrap_or("page.html");
     // A missing `template` was reported by `check_templates` before rendering.
-    let html = ctx.theme.render_bytes(template, &view, size)?;
+    let html = ctx.theme.render_handing(
+        template,
+        &view,
+        size,
+        [("/page/body", body), ("/page/notes_html", notes_html)],
+    )?;
     Ok((format!("{}index.html", p.url), html))
 }
 

@@ -10,7 +10,7 @@ use super::links::{
 };
 use super::markup::{display_date, paged, pager, thousands, Markup, PagerLink};
 use super::tally::origin_label;
-use super::theme::Theme;
+use super::theme::{Handed, Theme};
 use super::verbatim;
 use crate::diagnostic::Diagnostic;
 use crate::load::markdown;
@@ -173,8 +173,8 @@ struct SourceView<'a> {
     share: usize,
     citations: usize,
     note: Option<String>,
-    /// The numbered lines, as HTML.
-    lines_html: String,
+    /// The numbered lines, as HTML: handed over when rendered.
+    lines_html: Handed,
     /// What this copy retells and what retells it (SPEC 2), as HTML; empty
     /// when it neither retells nor is retold.
     origins_html: String,
@@ -481,11 +481,16 @@ pub(crate) fn provenance(
             share,
             citations: site.citation_counts[i],
             note: s.meta.note.as_deref().map(note_html),
-            lines_html,
+            lines_html: Handed,
             origins_html: origins_html(site, &chrome.retold_by[i], i, &root),
         },
     };
-    let html = theme.render_bytes("source.html", &view, size)?;
+    let html = theme.render_handing(
+        "source.html",
+        &view,
+        size,
+        [("/source/lines_html", lines_html)],
+    )?;
     let dir = format!("sources/{}/", s.id);
     Ok(vec![
         (format!("{dir}index.html"), html),

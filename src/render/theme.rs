@@ -14,6 +14,22 @@ use tera::Tera;
 use crate::diagnostic::Diagnostic;
 use crate::load::{files_with_ext, no_symlink};
 
+/// A view's field of HTML that is handed to the template rather than lent
+/// ([`Theme::render_handing`]): serializing a view copies every string, and
+/// a page's largest ones (its body, notes, numbered lines) are then moved
+/// into place instead. It serializes as `""` until the HTML takes its place.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Handed;
+
+impl Serialize for Handed {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str("")
+    }
+}
+
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
         &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
@@ -298,12 +314,32 @@ impl Theme {
         view: &impl Serialize,
         size: usize,
     ) -> std::result::Result<Vec<u8>, Diagnostic> {
-        let ctx = tera::Context::from_serialize(view)
-            .map_err(|e| Self::diagnostic(&self.overrides, name, &e))?;
+        self.render_handing(name, view, size, [])
+    }
+
+    /// [`Theme::render_bytes`] with HTML handed over: each `(pointer, html)`
+    /// takes the place of the [`Handed`] field at that JSON pointer of the
+    /// serialized view (`"/page/body"`), moved rather than copied.
+    pub fn render_handing<const N: usize>(
+        &self,
+        name: &str,
+        view: &impl Serialize,
+        size: usize,
+        handed: [(&str, String); N],
+    ) -> std::result::Result<Vec<u8>, Diagnostic> {
+        let fail = |e: tera::Error| Self::diagnostic(&self.overrides, name, &e);
+        let mut value = serde_json::to_value(view).map_err(|e| fail(tera::Error::json(e)))?;
+        for (pointer, html) in handed {
+            let slot = value.pointer_mut(pointer).ok_or_else(|| {
+                fail(tera::Error::msg(format!(
+                    "the view has no field `{pointer}` to hand HTML to"
+                )))
+            })?;
+            *slot = serde_json::Value::String(html);
+        }
+        let ctx = tera::Context::from_value(value).map_err(fail)?;
         let mut out = Vec::with_capacity(size);
-        self.tera
-            .render_to(name, &ctx, &mut out)
-            .map_err(|e| Self::diagnostic(&self.overrides, name, &e))?;
+        self.tera.render_to(name, &ctx, &mut out).map_err(fail)?;
         Ok(out)
     }
 
