@@ -1,7 +1,6 @@
 //! `/annotations.jsonld`: every citation and roster cite as a W3C Web
 //! Annotation, streamed in bounded batches (the largest file of a site).
 
-use std::io::Write as _;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -103,12 +102,11 @@ impl Annotation<'_> {
         json_string_into(out, &s.text[t.prefix]);
         out.extend_from_slice(b",\"suffix\":");
         json_string_into(out, &s.text[t.suffix]);
-        // Writing to memory cannot fail.
-        let _ = write!(
-            out,
-            "}},{{\"type\":\"TextPositionSelector\",\"start\":{},\"end\":{}}}]}}}}",
-            t.start, t.end
-        );
+        out.extend_from_slice(b"},{\"type\":\"TextPositionSelector\",\"start\":");
+        out.extend_from_slice(itoa::Buffer::new().format(t.start).as_bytes());
+        out.extend_from_slice(b",\"end\":");
+        out.extend_from_slice(itoa::Buffer::new().format(t.end).as_bytes());
+        out.extend_from_slice(b"}]}}");
     }
 }
 

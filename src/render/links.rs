@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::markup::{display_date, Markup};
+use super::markup::{display_date, push_num, Markup};
 use crate::load::source::Source;
 use crate::resolve::Site;
 use crate::text;
@@ -66,7 +66,7 @@ pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
     href.push_str(root);
     push_encoded(&mut href, url, true);
     href.push_str("index.html#r-");
-    let _ = write!(href, "{}", c.note);
+    push_num(&mut href, c.note);
     href
 }
 
@@ -114,15 +114,21 @@ pub(crate) fn text_fragment(url: &str, quote: &str) -> String {
 /// `/x-b/` (`x-b`) differ, and `#c-…` works as a CSS selector as it is.
 /// Appended to `out`.
 fn push_id_part(out: &mut String, url: &str) {
-    for c in url.chars() {
-        match c {
-            '/' => out.push_str("_s"),
-            c if c.is_alphanumeric() || c == '-' => out.push(c),
-            c => {
-                let _ = write!(out, "_x{:x}_", u32::from(c));
-            }
+    // Runs of kept chars are copied whole.
+    let mut run = 0;
+    for (i, c) in url.char_indices() {
+        if c.is_alphanumeric() || c == '-' {
+            continue;
+        }
+        out.push_str(&url[run..i]);
+        run = i + c.len_utf8();
+        if c == '/' {
+            out.push_str("_s");
+        } else {
+            let _ = write!(out, "_x{:x}_", u32::from(c));
         }
     }
+    out.push_str(&url[run..]);
 }
 
 /// Stable id of a claim: its page's URL and the note number; `c-N` on the
@@ -136,7 +142,7 @@ pub(crate) fn claim_id(site: &Site, claim: usize) -> String {
         push_id_part(&mut id, url);
         id.push('-');
     }
-    let _ = write!(id, "{}", c.note);
+    push_num(&mut id, c.note);
     id
 }
 
@@ -317,5 +323,8 @@ mod tests {
         assert_eq!(id_part("x-b"), "x-b");
         assert_eq!(id_part("x_sb"), "x_x5f_sb");
         assert_eq!(id_part("a.b"), "a_x2e_b");
+        // Letters beyond ASCII stay; a mark at either end is encoded too.
+        assert_eq!(id_part("café/ü"), "café_sü");
+        assert_eq!(id_part("/a b—"), "_sa_x20_b_x2014_");
     }
 }

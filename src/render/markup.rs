@@ -2,8 +2,6 @@
 //! and the small pieces of text every page kind formats alike: pagers,
 //! listing titles, dates and counts.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
 use crate::escape::escape_into;
@@ -31,9 +29,14 @@ impl Markup {
 
     /// Appends a number.
     pub fn num(&mut self, n: usize) -> &mut Markup {
-        let _ = write!(self.0, "{n}");
+        push_num(&mut self.0, n);
         self
     }
+}
+
+/// Appends `n` in decimal: a provenance page writes four numbers a line.
+pub(crate) fn push_num(out: &mut String, n: usize) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// A link of the pager of a paginated listing.
