@@ -65,15 +65,39 @@ pub struct Html {
 
 /// Note ids: `r-N` for the first marker of note N, `r-N-K` for the K-th.
 pub fn ref_id(note: usize, k: usize) -> String {
-    if k == 1 {
-        format!("r-{note}")
-    } else {
-        format!("r-{note}-{k}")
+    let mut id = String::with_capacity(12);
+    push_ref_id(&mut id, note, k);
+    id
+}
+
+fn push_ref_id(out: &mut String, note: usize, k: usize) {
+    out.push_str("r-");
+    out.push_str(itoa::Buffer::new().format(note));
+    if k != 1 {
+        out.push('-');
+        out.push_str(itoa::Buffer::new().format(k));
     }
 }
 
+/// A note's marker in the text, written out: one for every citation of a page.
 fn marker(note: usize, k: usize) -> String {
-    format!("<sup class=\"note-ref\" id=\"{}\"><a href=\"#n-{note}\" role=\"doc-noteref\" aria-label=\"Note {note}\">{note}</a></sup>", ref_id(note, k))
+    let mut buf = itoa::Buffer::new();
+    let n = buf.format(note);
+    let mut out = String::with_capacity(140);
+    out.push_str("<sup class=\"note-ref\" id=\"");
+    push_ref_id(&mut out, note, k);
+    for part in [
+        "\"><a href=\"#n-",
+        n,
+        "\" role=\"doc-noteref\" aria-label=\"Note ",
+        n,
+        "\">",
+        n,
+        "</a></sup>",
+    ] {
+        out.push_str(part);
+    }
+    out
 }
 
 /// HTML void elements: never closed, never nest.

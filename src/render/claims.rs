@@ -10,7 +10,7 @@ use super::chrome::{Base, Chrome};
 use super::claim_list;
 use super::head;
 use super::links::{
-    claim_href, claim_id, encode_path, lines_label, root_of, short_name, source_url,
+    claim_href, claim_id, encode_path, line_href, lines_label, root_of, short_name, source_url,
 };
 use super::markup::{paged, pager, PagerLink};
 use super::tally::{origin_label, origins_label, origins_of, sources_of, Tally};
@@ -81,12 +81,7 @@ fn row(
 ) -> Row {
     let c = &site.claims[claim];
     let refs = &site.pages[c.page].group_refs[c.group];
-    let line_href = |source: usize, first: usize| {
-        format!(
-            "{root}{}index.html#L{first}",
-            source_url(&site.sources[source].id)
-        )
-    };
+    let line_href = |source: usize, first: usize| line_href(root, &site.sources[source].id, first);
     let cells = columns
         .iter()
         .map(|&col| {
@@ -259,16 +254,13 @@ fn entries(site: &Site, tally: &Tally, ids: &[usize], root: &str) -> Vec<claim_l
                 cites: site.pages[c.page].group_refs[c.group]
                     .iter()
                     .map(|r| claim_list::Cite {
-                        href: format!(
-                            "{root}{}index.html#L{}",
-                            source_url(&site.sources[r.source].id),
-                            r.first
-                        ),
-                        label: format!(
-                            "{} {}",
-                            short_name(&site.sources[r.source]),
-                            lines_label(r.first, r.last)
-                        ),
+                        href: line_href(root, &site.sources[r.source].id, r.first),
+                        label: {
+                            let mut label = short_name(&site.sources[r.source]);
+                            label.push(' ');
+                            label.push_str(&lines_label(r.first, r.last));
+                            label
+                        },
                         quote: verbatim::quote(&site.sources[r.source], r),
                     })
                     .collect(),

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::chrome::{Base, Chrome};
 use super::head;
-use super::links::{cite_source_html, lines_label, original_links_html, root_of, source_url};
+use super::links::{cite_source_html, line_href, lines_label, original_links_html, root_of};
 use super::markup::Markup;
 use super::theme::{Handed, Theme};
 use super::verbatim;
@@ -133,7 +133,7 @@ pub(crate) fn cite_view(site: &Site, r: &Ref, root: &str, first: bool) -> CiteVi
     };
     CiteView {
         source_html: cite_source_html(s, first),
-        href: format!("{root}{}index.html#L{}", source_url(&s.id), r.first),
+        href: line_href(root, &s.id, r.first),
         lines: lines_label(r.first, r.last),
         quoted,
         quoting,

@@ -55,7 +55,23 @@ pub(crate) fn encode_path(path: &str) -> String {
 
 /// Site-relative path of a source's provenance page.
 pub(crate) fn source_url(id: &str) -> String {
-    format!("sources/{}/", encode_segment(id))
+    let mut out = String::with_capacity(id.len() + 9);
+    out.push_str("sources/");
+    push_encoded(&mut out, id, false);
+    out.push('/');
+    out
+}
+
+/// Href of line `line` of source `id`'s provenance page, from a page at
+/// `root`: every citation on every page links one.
+pub(crate) fn line_href(root: &str, id: &str, line: usize) -> String {
+    let mut out = String::with_capacity(root.len() + id.len() + 26);
+    out.push_str(root);
+    out.push_str("sources/");
+    push_encoded(&mut out, id, false);
+    out.push_str("/index.html#L");
+    push_num(&mut out, line);
+    out
 }
 
 /// Href of a claim's marker from a page at `root`.
@@ -72,11 +88,17 @@ pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
 
 /// `line 3` or `lines 3–5`.
 pub(crate) fn lines_label(first: usize, last: usize) -> String {
+    let mut out = String::with_capacity(16);
     if first == last {
-        format!("line {first}")
+        out.push_str("line ");
+        push_num(&mut out, first);
     } else {
-        format!("lines {first}–{last}")
+        out.push_str("lines ");
+        push_num(&mut out, first);
+        out.push('–');
+        push_num(&mut out, last);
     }
+    out
 }
 
 /// Percent-encoding for a text fragment term: everything but unreserved
@@ -314,6 +336,18 @@ mod tests {
         let mut out = String::new();
         push_id_part(&mut out, url);
         out
+    }
+
+    #[test]
+    fn line_links_and_labels() {
+        assert_eq!(line_href("../", "a b", 3), "../sources/a%20b/index.html#L3");
+        assert_eq!(
+            line_href("", "newsmax", 12),
+            "sources/newsmax/index.html#L12"
+        );
+        assert_eq!(source_url("a/b"), "sources/a%2Fb/");
+        assert_eq!(lines_label(3, 3), "line 3");
+        assert_eq!(lines_label(3, 15), "lines 3–15");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::chrome::{Base, Chrome};
 use super::head;
-use super::links::{member_anchor, root_of, short_name, source_url};
+use super::links::{line_href, member_anchor, root_of, short_name, source_url};
 use super::theme::Theme;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Site;
@@ -105,10 +105,10 @@ fn view(site: &Site, root: &str, only: Option<&str>) -> RosterView {
                                     spellings.push(Spelling {
                                         same,
                                         spelling: c.spelling.clone(),
-                                        href: format!(
-                                            "{root}{}index.html#L{}",
-                                            source_url(&site.sources[s].id),
-                                            c.reference.first
+                                        href: line_href(
+                                            root,
+                                            &site.sources[s].id,
+                                            c.reference.first,
                                         ),
                                     });
                                 }

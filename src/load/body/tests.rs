@@ -126,3 +126,14 @@ fn tables_are_wrapped_and_code_highlighted() {
     assert!(body.contains("class=\"syn-"), "{body}");
     assert!(h.has_code);
 }
+
+#[test]
+fn a_note_s_marker_links_its_note_and_names_its_use() {
+    assert_eq!(ref_id(3, 1), "r-3");
+    assert_eq!(ref_id(3, 2), "r-3-2");
+    assert_eq!(
+        marker(12, 2),
+        "<sup class=\"note-ref\" id=\"r-12-2\"><a href=\"#n-12\" role=\"doc-noteref\" \
+         aria-label=\"Note 12\">12</a></sup>"
+    );
+}
