@@ -116,7 +116,9 @@ pub(crate) fn news_article<'a>(
         .iter()
         .map(|&i| {
             let s = &site.sources[i];
-            let url = link(site, &root, &format!("{}index.html", source_url(&s.id)));
+            let mut page = source_url(&s.id);
+            page.push_str("index.html");
+            let url = link(site, &root, &page);
             work(s, Some(url))
         })
         .collect();

@@ -276,10 +276,12 @@ pub(crate) fn original_links_html(s: &Source, quote: Option<&str>) -> String {
 
 /// A site path as an absolute URL when `base_url` is set, else relative to `root`.
 pub(crate) fn link(site: &Site, root: &str, path: &str) -> String {
-    match site.config.base() {
-        Some(base) => format!("{base}{path}"),
-        None => format!("{root}{path}"),
-    }
+    let base = site.config.base();
+    let prefix = base.as_deref().unwrap_or(root);
+    let mut out = String::with_capacity(prefix.len() + path.len());
+    out.push_str(prefix);
+    out.push_str(path);
+    out
 }
 
 pub(crate) fn verbatim_path(s: &Source) -> String {
