@@ -65,16 +65,21 @@ pub fn normalize_str(s: &str) -> Cow<'_, str> {
     if plain {
         return Cow::Borrowed(trimmed);
     }
-    // Other lines: runs of ASCII letters, digits and punctuation are copied
-    // whole; only white space and non-ASCII characters go one by one.
+    // Other lines: runs of ASCII letters, digits and punctuation, with the
+    // single spaces between them, are copied whole; only other white space
+    // and non-ASCII characters go one by one.
     let mut text = String::with_capacity(s.len());
     let bytes = s.as_bytes();
+    let word = |b: u8| b.is_ascii() && !is_ascii_space(b);
     let mut pending_space = false;
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii() && !is_ascii_space(bytes[i]) {
+        if word(bytes[i]) {
             let start = i;
-            while i < bytes.len() && bytes[i].is_ascii() && !is_ascii_space(bytes[i]) {
+            while i < bytes.len()
+                && (word(bytes[i])
+                    || (bytes[i] == b' ' && bytes.get(i + 1).is_some_and(|&b| word(b))))
+            {
                 i += 1;
             }
             if pending_space {
