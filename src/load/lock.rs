@@ -259,7 +259,10 @@ fn parse_rendered(text: &str) -> Option<Lock> {
             continue;
         }
         let (_, lines) = table.as_mut()?;
-        let (key, value) = line.split_once(" = ")?;
+        // The key has no space (it is checked below), so its ` = ` is at
+        // the first space.
+        let (key, rest) = line.split_at(line.find(' ')?);
+        let value = rest.strip_prefix(" = ")?;
         let digits = key.strip_prefix('L')?;
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -289,11 +292,11 @@ fn parse_rendered(text: &str) -> Option<Lock> {
 fn string(quoted: &str) -> Option<String> {
     let refused = |c: char| c.is_control() && c != '\t';
     if let Some(inner) = quoted.strip_prefix('\'').and_then(|q| q.strip_suffix('\'')) {
-        return (!inner.contains(|c: char| c == '\'' || refused(c))).then(|| inner.to_string());
+        return takes_whole(inner, [b'\'', b'\'']).then(|| inner.to_string());
     }
     let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
     // Most lines have nothing to unescape: taken whole, not char by char.
-    if !inner.contains(|c: char| c == '\\' || c == '"' || refused(c)) {
+    if takes_whole(inner, [b'\\', b'"']) {
         return Some(inner.to_string());
     }
     let mut out = String::with_capacity(inner.len());
@@ -325,6 +328,17 @@ fn string(quoted: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Can the inside of a one-line TOML string be taken as it is: none of
+/// `marks` (what closes or escapes it) and no control char but the tab?
+/// Bytes, not chars: a control char is below 0x20, 0x7F, or U+0080 to
+/// U+009F (0xC2, then 0x80 to 0x9F).
+fn takes_whole(inner: &str, marks: [u8; 2]) -> bool {
+    let b = inner.as_bytes();
+    let bad = |x: u8| x == marks[0] || x == marks[1] || (x < 0x20 && x != b'\t') || x == 0x7F;
+    let c1 = |i: usize| b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n));
+    !b.iter().fold(false, |found, &x| found | bad(x)) && !memchr::memchr_iter(0xC2, b).any(c1)
 }
 
 /// A bare TOML key when possible, else a quoted one, escaped by the TOML

@@ -163,6 +163,8 @@ fn the_rendered_form_is_read_as_the_toml_parser_reads_it() {
         "[a]\nL+1 = { text = \"x\" }\n",
         "[a]\nLx = { text = \"x\" }\n",
         "[a]\nL1 = { text = \"x\", more = 1 }\n",
+        "[a]\nL1  = { text = \"x\" }\n",
+        "[a]\nL1 x = { text = \"x\" }\n",
     ] {
         assert_eq!(parse_rendered(other), None, "{other}");
         assert_eq!(
@@ -192,4 +194,33 @@ fn the_rendered_form_is_read_as_the_toml_parser_reads_it() {
     let rendered = lock.render();
     assert_eq!(parse_rendered(&rendered), None, "{rendered}");
     assert_eq!(Lock::parse(&rendered).unwrap(), lock);
+}
+
+#[test]
+fn a_string_is_taken_whole_exactly_when_no_char_needs_a_look() {
+    let by_chars = |s: &str, marks: [char; 2]| {
+        !s.contains(|c: char| marks.contains(&c) || (c.is_control() && c != '\t'))
+    };
+    let pieces = [
+        "a", "\t", "\n", "\u{7f}", "\u{85}", "\u{9f}", "\u{a0}", "é", "\\", "\"", "'", "—",
+    ];
+    let mut level = vec![String::new()];
+    for _ in 0..3 {
+        level = level
+            .iter()
+            .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+            .collect();
+        for s in &level {
+            assert_eq!(
+                takes_whole(s, [b'\\', b'"']),
+                by_chars(s, ['\\', '"']),
+                "{s:?}"
+            );
+            assert_eq!(
+                takes_whole(s, [b'\'', b'\'']),
+                by_chars(s, ['\'', '\'']),
+                "{s:?}"
+            );
+        }
+    }
 }
