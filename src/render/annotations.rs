@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::links::{claim_href, claim_id, link, member_anchor, verbatim_path};
+use super::markup::push_num;
 use crate::escape::json_string_into;
 use crate::load::source::Source;
 use crate::resolve::{Ref, Site};
@@ -224,14 +225,22 @@ fn claim_block(site: &Site, links: &[Vec<u8>], collection: &str, claims: &[usize
     for &ci in claims {
         let claim = &site.claims[ci];
         let page_url = link(site, "", &claim_href(site, ci, ""));
-        let id = claim_id(site, ci);
+        // `{collection}#{claim id}-{k}`: the number is all that changes.
+        let mut id = String::with_capacity(collection.len() + 40);
+        id.push_str(collection);
+        id.push('#');
+        id.push_str(&claim_id(site, ci));
+        id.push('-');
+        let stem = id.len();
         for (k, r) in site.pages[claim.page].group_refs[claim.group]
             .iter()
             .enumerate()
         {
+            id.truncate(stem);
+            push_num(&mut id, k + 1);
             block.push(
                 Annotation {
-                    id: &format!("{collection}#{id}-{}", k + 1),
+                    id: &id,
                     motivation: "describing",
                     text: site.claim_text(claim),
                     page: &page_url,
