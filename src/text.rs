@@ -419,5 +419,22 @@ pub fn word_diff(quote: &str, passage: &str) -> String {
     out.join(" ")
 }
 
+/// Every string of one to `max` of `pieces`, shorter ones first: the
+/// inputs of the tests that check a fast path against the rule it stands in
+/// for (white space, quotation marks, control chars).
+#[cfg(test)]
+pub(crate) fn every_mix(pieces: &[&str], max: usize) -> Vec<String> {
+    let mut level = vec![String::new()];
+    let mut all = Vec::new();
+    for _ in 0..max {
+        level = level
+            .iter()
+            .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+            .collect();
+        all.extend(level.iter().cloned());
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests;

@@ -219,15 +219,7 @@ mod tests {
         let pieces = [
             "\"", "“", "”", "‘", "’", "«", "»", "a", "9", " ", "—", "é", "€", "¡",
         ];
-        let mut level = vec![String::new()];
-        let mut strings = Vec::new();
-        for _ in 0..4 {
-            level = level
-                .iter()
-                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
-                .collect();
-            strings.extend(level.iter().cloned());
-        }
+        let strings = text::every_mix(&pieces, 4);
         assert!(strings.len() > 40_000);
         for s in &strings {
             assert_eq!(inside_marks(s), inside_marks_by_chars(s), "{s:?}");

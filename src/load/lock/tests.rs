@@ -204,23 +204,17 @@ fn a_string_is_taken_whole_exactly_when_no_char_needs_a_look() {
     let pieces = [
         "a", "\t", "\n", "\u{7f}", "\u{85}", "\u{9f}", "\u{a0}", "é", "\\", "\"", "'", "—",
     ];
-    let mut level = vec![String::new()];
-    for _ in 0..3 {
-        level = level
-            .iter()
-            .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
-            .collect();
-        for s in &level {
-            assert_eq!(
-                takes_whole(s, [b'\\', b'"']),
-                by_chars(s, ['\\', '"']),
-                "{s:?}"
-            );
-            assert_eq!(
-                takes_whole(s, [b'\'', b'\'']),
-                by_chars(s, ['\'', '\'']),
-                "{s:?}"
-            );
-        }
+    for s in crate::text::every_mix(&pieces, 3) {
+        let s = s.as_str();
+        assert_eq!(
+            takes_whole(s, [b'\\', b'"']),
+            by_chars(s, ['\\', '"']),
+            "{s:?}"
+        );
+        assert_eq!(
+            takes_whole(s, [b'\'', b'\'']),
+            by_chars(s, ['\'', '\'']),
+            "{s:?}"
+        );
     }
 }
