@@ -81,14 +81,13 @@ fn row(
 ) -> Row {
     let c = &site.claims[claim];
     let refs = &site.pages[c.page].group_refs[c.group];
-    let line_href = |source: usize, first: usize| line_href(root, &site.sources[source].id, first);
     let cells = columns
         .iter()
         .map(|&col| {
             refs.iter()
                 .filter(|r| r.source == col)
                 .map(|r| LineLink {
-                    href: line_href(col, r.first),
+                    href: line_href(root, &site.sources[col].id, r.first),
                     lines: if r.first == r.last {
                         r.first.to_string()
                     } else {
