@@ -104,10 +104,16 @@ impl Chrome {
         let nav: Vec<NavItem> = self
             .nav
             .iter()
-            .map(|(u, label)| NavItem {
-                href: format!("{root}{}index.html", encode_path(u)),
-                label: label.clone(),
-                current: u == url,
+            .map(|(u, label)| {
+                let mut href = String::with_capacity(root.len() + u.len() + 10);
+                href.push_str(&root);
+                href.push_str(&encode_path(u));
+                href.push_str("index.html");
+                NavItem {
+                    href,
+                    label: label.clone(),
+                    current: u == url,
+                }
             })
             .collect();
         let title = if url.is_empty() || title == config.title {

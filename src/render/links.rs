@@ -208,17 +208,24 @@ pub(crate) fn title_text(s: &Source) -> String {
 
 /// A note's naming of a source: its name, then, where the page first cites
 /// it (`with_title`), its title or opening words (SPEC 3.3).
+/// The name and title are written into place: [`short_name`] and
+/// [`title_text`] say the same, a note at a time.
 pub(crate) fn cite_source_html(s: &Source, with_title: bool) -> String {
     let mut out = Markup::with_capacity(160);
-    out.raw("<span class=\"cite-source\">")
-        .text(&short_name(s))
-        .raw("</span>");
-    if with_title && !s.title().is_empty() {
-        out.raw(" <span class=\"cite-title");
-        if s.title_is_opening_words() {
-            out.raw(" opening-words");
-        }
-        out.raw("\">").text(&title_text(s)).raw("</span>");
+    out.raw("<span class=\"cite-source\">").text(&s.label());
+    if s.label_is_inferred() {
+        out.raw(" (inferred)");
+    }
+    out.raw("</span>");
+    let title = if with_title { s.title() } else { String::new() };
+    if !title.is_empty() {
+        let opening = s.title_is_opening_words();
+        out.raw(if opening {
+            " <span class=\"cite-title opening-words\">Opening words: “"
+        } else {
+            " <span class=\"cite-title\">“"
+        });
+        out.text(&title).raw("”</span>");
     }
     out.0
 }

@@ -18,15 +18,22 @@ pub(crate) fn quote(s: &Source, r: &Ref) -> Option<(String, bool)> {
         return Some((text::normalize_str(q).into_owned(), false));
     };
     let bytes = m.bytes();
-    let spans = quoted_spans(s, r);
-    let shown = if spans == [m.chars()] {
-        one_line(&s.text[bytes.clone()])
+    // Without an elision mark the quote is the whole match (what
+    // `quoted_spans` would say), the common case.
+    let whole = |s: &Source| one_line(&s.text[bytes.clone()]);
+    let shown = if !text::has_elision(q) {
+        whole(s)
     } else {
-        spans
-            .into_iter()
-            .map(|p| one_line(s.char_slice(p.start, p.end)))
-            .collect::<Vec<_>>()
-            .join(" … ")
+        let spans = quoted_spans(s, r);
+        if spans == [m.chars()] {
+            whole(s)
+        } else {
+            spans
+                .into_iter()
+                .map(|p| one_line(s.char_slice(p.start, p.end)))
+                .collect::<Vec<_>>()
+                .join(" … ")
+        }
     };
     Some((shown, quoting(s, bytes)))
 }
