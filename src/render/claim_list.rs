@@ -6,6 +6,8 @@
 //! named in the text). Built as HTML here rather than in a template: 500
 //! claims a page make a template loop the page's whole cost.
 
+use std::rc::Rc;
+
 use super::markup::Markup;
 
 /// One reference of a claim: the line link and the quoted words.
@@ -18,16 +20,17 @@ pub(crate) struct Cite {
 }
 
 /// One claim as the list shows it.
-pub(crate) struct Entry {
+pub(crate) struct Entry<'a> {
     pub id: String,
     /// The claim's marker on its page.
     pub href: String,
     /// The claim as the editor wrote it (white space collapsed), or empty.
-    pub text: String,
+    pub text: &'a str,
     /// Index of its page in the site, for grouping.
     pub page: usize,
-    pub page_title: String,
-    pub page_href: String,
+    pub page_title: &'a str,
+    /// Shared by the claims of a page.
+    pub page_href: Rc<str>,
     pub note: usize,
     pub source_count: usize,
     pub origins: Vec<String>,
@@ -35,7 +38,7 @@ pub(crate) struct Entry {
     pub cites: Vec<Cite>,
 }
 
-impl Entry {
+impl Entry<'_> {
     fn single_origin(&self) -> bool {
         self.origins.len() == 1
     }
@@ -97,7 +100,7 @@ fn entry(out: &mut Markup, e: &Entry) {
     if e.text.is_empty() {
         out.raw("(citation at the start of its paragraph)");
     } else {
-        out.text(&e.text);
+        out.text(e.text);
     }
     out.raw("</a></p>\n<p class=\"claim-meta\">Note ")
         .num(e.note)
@@ -173,7 +176,7 @@ pub(crate) fn html(entries: &[Entry], continued: bool) -> String {
             .raw("\"><a href=\"")
             .text(&head.page_href)
             .raw("\">")
-            .text(&head.page_title)
+            .text(head.page_title)
             .raw("</a>");
         if first && continued {
             out.raw(" (continued)");

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -231,18 +232,34 @@ struct PageView<'a> {
 }
 
 /// The claims of one page of `/claims/` as the list shows them.
-fn entries(site: &Site, tally: &Tally, ids: &[usize], root: &str) -> Vec<claim_list::Entry> {
+fn entries<'a>(
+    site: &'a Site,
+    tally: &Tally,
+    ids: &[usize],
+    root: &str,
+) -> Vec<claim_list::Entry<'a>> {
+    // The claims of a page stand together: its link is made once.
+    let mut page_href: Option<(usize, Rc<str>)> = None;
     ids.iter()
         .map(|&claim| {
             let c = &site.claims[claim];
             let page = &site.pages[c.page].page;
+            let href = match &page_href {
+                Some((p, href)) if *p == c.page => href.clone(),
+                _ => {
+                    let href: Rc<str> =
+                        format!("{root}{}index.html", encode_path(&page.url)).into();
+                    page_href = Some((c.page, href.clone()));
+                    href
+                }
+            };
             claim_list::Entry {
                 id: claim_id(site, claim),
                 href: claim_href(site, claim, root),
-                text: site.claim_text(c).to_string(),
+                text: site.claim_text(c),
                 page: c.page,
-                page_title: page.front.title.clone(),
-                page_href: format!("{root}{}index.html", encode_path(&page.url)),
+                page_title: &page.front.title,
+                page_href: href,
                 note: c.note,
                 source_count: sources_of(site, claim).len(),
                 origins: origins_of(site, claim)
