@@ -107,7 +107,9 @@ impl<'t> Builder<'t> {
         if self.run.is_empty() {
             return;
         }
-        let run = std::mem::take(&mut self.run);
+        // Taken for the borrow checker, given back emptied: the next run
+        // reuses its room.
+        let mut run = std::mem::take(&mut self.run);
         let start = run[0].1.start;
         let end = run[run.len() - 1].1.end;
         let raw = &self.text[start..end];
@@ -168,13 +170,14 @@ impl<'t> Builder<'t> {
             }
         }
         if groups.is_empty() {
-            for (event, _) in run {
+            for (event, _) in run.drain(..) {
                 self.push_event(event);
             }
+            self.run = run;
             return;
         }
         let mut gi = 0;
-        for (event, range) in run {
+        for (event, range) in run.drain(..) {
             // A tag (emphasis around a group, or inside it) stands at one
             // point: kept unless the point is inside a group.
             let point = match &event {
@@ -219,6 +222,7 @@ impl<'t> Builder<'t> {
                 }
             }
         }
+        self.run = run;
     }
 
     pub(super) fn push_part(
