@@ -347,6 +347,43 @@ mod tests {
         out
     }
 
+    /// `cite_source_html` writes `short_name` and `title_text` in place:
+    /// the same words, escaped, for every kind of label and title.
+    #[test]
+    fn a_note_names_its_source_as_short_name_and_title_text_do() {
+        let mut s = Source::from_bytes("a.txt", b"\n  First <words> & more\nrest\n").unwrap();
+        for (title, publisher, inferred) in [
+            (Some("A <b> & \"c\""), Some("Pub & Co"), false),
+            (None, Some("Pub & Co"), true),
+            (None, None, false),
+        ] {
+            s.meta.title = title.map(String::from);
+            s.meta.publisher = publisher.map(String::from);
+            s.meta.publisher_inferred = inferred;
+            let esc = |t: &str| {
+                let mut out = String::new();
+                crate::escape::escape_into(&mut out, t);
+                out
+            };
+            let html = cite_source_html(&s, true);
+            assert!(html.starts_with(&format!(
+                "<span class=\"cite-source\">{}</span>",
+                esc(&short_name(&s))
+            )));
+            assert!(
+                html.contains(&format!("\">{}</span>", esc(&title_text(&s)))),
+                "{html}"
+            );
+            assert_eq!(
+                cite_source_html(&s, false),
+                format!(
+                    "<span class=\"cite-source\">{}</span>",
+                    esc(&short_name(&s))
+                )
+            );
+        }
+    }
+
     #[test]
     fn line_links_and_labels() {
         assert_eq!(line_href("../", "a b", 3), "../sources/a%20b/index.html#L3");
