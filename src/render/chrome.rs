@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::links::{encode_path, root_of};
+use super::links::{encode_path, page_href, root_of};
 use super::tally::Tally;
 use crate::escape::{escape_into, script_json};
 use crate::resolve::Site;
@@ -104,16 +104,10 @@ impl Chrome {
         let nav: Vec<NavItem> = self
             .nav
             .iter()
-            .map(|(u, label)| {
-                let mut href = String::with_capacity(root.len() + u.len() + 10);
-                href.push_str(&root);
-                href.push_str(&encode_path(u));
-                href.push_str("index.html");
-                NavItem {
-                    href,
-                    label: label.clone(),
-                    current: u == url,
-                }
+            .map(|(u, label)| NavItem {
+                href: page_href(&root, u, 0),
+                label: label.clone(),
+                current: u == url,
             })
             .collect();
         let title = if url.is_empty() || title == config.title {

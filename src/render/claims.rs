@@ -11,7 +11,7 @@ use super::chrome::{Base, Chrome};
 use super::claim_list;
 use super::head;
 use super::links::{
-    claim_href, claim_id, encode_path, line_href, lines_label, root_of, short_name, source_url,
+    claim_href, claim_id, line_href, lines_label, page_href, root_of, short_name, source_url,
 };
 use super::markup::{paged, pager, PagerLink};
 use super::tally::{origin_label, origins_label, origins_of, sources_of, Tally};
@@ -239,17 +239,16 @@ fn entries<'a>(
     root: &str,
 ) -> Vec<claim_list::Entry<'a>> {
     // The claims of a page stand together: its link is made once.
-    let mut page_href: Option<(usize, Rc<str>)> = None;
+    let mut last_page: Option<(usize, Rc<str>)> = None;
     ids.iter()
         .map(|&claim| {
             let c = &site.claims[claim];
             let page = &site.pages[c.page].page;
-            let href = match &page_href {
+            let href = match &last_page {
                 Some((p, href)) if *p == c.page => href.clone(),
                 _ => {
-                    let href: Rc<str> =
-                        format!("{root}{}index.html", encode_path(&page.url)).into();
-                    page_href = Some((c.page, href.clone()));
+                    let href: Rc<str> = page_href(root, &page.url, 0).into();
+                    last_page = Some((c.page, href.clone()));
                     href
                 }
             };

@@ -53,12 +53,17 @@ pub(crate) fn encode_path(path: &str) -> String {
     out
 }
 
+/// Appends the site-relative path of source `id`'s provenance page.
+fn push_source_url(out: &mut String, id: &str) {
+    out.push_str("sources/");
+    push_encoded(out, id, false);
+    out.push('/');
+}
+
 /// Site-relative path of a source's provenance page.
 pub(crate) fn source_url(id: &str) -> String {
     let mut out = String::with_capacity(id.len() + 9);
-    out.push_str("sources/");
-    push_encoded(&mut out, id, false);
-    out.push('/');
+    push_source_url(&mut out, id);
     out
 }
 
@@ -67,21 +72,27 @@ pub(crate) fn source_url(id: &str) -> String {
 pub(crate) fn line_href(root: &str, id: &str, line: usize) -> String {
     let mut out = String::with_capacity(root.len() + id.len() + 26);
     out.push_str(root);
-    out.push_str("sources/");
-    push_encoded(&mut out, id, false);
-    out.push_str("/index.html#L");
+    push_source_url(&mut out, id);
+    out.push_str("index.html#L");
     push_num(&mut out, line);
     out
+}
+
+/// Href of the page at site path `url` from a page at `root`; `extra`
+/// room is left for a fragment.
+pub(crate) fn page_href(root: &str, url: &str, extra: usize) -> String {
+    let mut href = String::with_capacity(root.len() + url.len() + 10 + extra);
+    href.push_str(root);
+    push_encoded(&mut href, url, true);
+    href.push_str("index.html");
+    href
 }
 
 /// Href of a claim's marker from a page at `root`.
 pub(crate) fn claim_href(site: &Site, claim: usize, root: &str) -> String {
     let c = &site.claims[claim];
-    let url = &site.pages[c.page].page.url;
-    let mut href = String::with_capacity(root.len() + url.len() + 20);
-    href.push_str(root);
-    push_encoded(&mut href, url, true);
-    href.push_str("index.html#r-");
+    let mut href = page_href(root, &site.pages[c.page].page.url, 10);
+    href.push_str("#r-");
     push_num(&mut href, c.note);
     href
 }
