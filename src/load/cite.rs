@@ -242,27 +242,10 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
     };
     let quote_start = cur.pos;
     cur.bump();
-    // Copied a run at a time (from `run` up to an escape or the closing
-    // mark), not char by char: one allocation for most quotes.
-    let mut quote = String::new();
-    let mut run = cur.pos;
-    loop {
-        let at = cur.pos;
-        match cur.bump() {
-            None => return Err(unclosed_quote(cur, quote_start)),
-            Some('\\') if cur.peek() == Some('"') => {
-                quote.push_str(&cur.s[run..at]);
-                cur.bump();
-                quote.push('"');
-                run = cur.pos;
-            }
-            Some(c) if c == close => {
-                quote.push_str(&cur.s[run..at]);
-                break;
-            }
-            Some(_) => {}
-        }
-    }
+    let Some((quote, end)) = quote_text(cur.s, cur.pos, close) else {
+        return Err(unclosed_quote(cur, quote_start));
+    };
+    cur.pos = end;
     // The quote took in the start of another group: it was not closed
     // where it should have been.
     if group_starts(&quote).next().is_some() {
@@ -276,6 +259,37 @@ fn parse_citation(cur: &mut Cursor) -> Result<Citation, SyntaxError> {
     citation.quote = Some(quote.into());
     citation.quote_span = Some(quote_start..cur.pos);
     Ok(citation)
+}
+
+/// The text of a quote whose opening mark ends at `from`, up to its closing
+/// mark `close`, with `\"` read as `"`; and the offset after the closing
+/// mark. `None` when the text ends first.
+///
+/// Copied a run at a time (up to an escape or the closing mark), not char
+/// by char: one allocation for most quotes. Only a backslash or the closing
+/// mark's first byte can end a run, and neither occurs inside another
+/// character's UTF-8 bytes, so the search is on bytes.
+fn quote_text(s: &str, from: usize, close: char) -> Option<(String, usize)> {
+    let close_lead = close.encode_utf8(&mut [0; 4]).as_bytes()[0];
+    let mut quote = String::new();
+    let (mut run, mut pos) = (from, from);
+    loop {
+        let at = pos + memchr::memchr2(b'\\', close_lead, &s.as_bytes()[pos..])?;
+        let rest = &s[at..];
+        if rest.starts_with("\\\"") {
+            quote.push_str(&s[run..at]);
+            quote.push('"');
+            pos = at + 2;
+            run = pos;
+        } else if rest.starts_with(close) {
+            quote.push_str(&s[run..at]);
+            return Some((quote, at + close.len_utf8()));
+        } else {
+            // A backslash before anything else, or another character that
+            // starts with the closing mark's first byte: part of the quote.
+            pos = at + 1;
+        }
+    }
 }
 
 /// E004 at the opening mark of a quote that is not closed.

@@ -141,3 +141,40 @@ fn citation_span_covers_at_sign_to_quote_end() {
     let g = group(s);
     assert_eq!(&s[g.citations[0].span()], "@n:3 \"q\"");
 }
+
+/// `quote_text` against the char-by-char rule it stands in for: read a char;
+/// a backslash before `"` is a `"`; the closing mark ends the quote.
+#[test]
+fn quote_text_matches_the_char_rule() {
+    fn by_chars(s: &str, from: usize, close: char) -> Option<(String, usize)> {
+        let mut quote = String::new();
+        let mut chars = s[from..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '\\' && chars.peek().map(|&(_, n)| n) == Some('"') {
+                chars.next();
+                quote.push('"');
+            } else if c == close {
+                return Some((quote, from + i + c.len_utf8()));
+            } else {
+                quote.push(c);
+            }
+        }
+        None
+    }
+    // Both closing marks, the escape, and characters sharing the curly
+    // mark's first byte (’ and …: E2 80 99, E2 80 A6).
+    let pieces = ["\"", "”", "“", "\\", "’", "…", "a", "é", " ", "]"];
+    let mixes = crate::text::every_mix(&pieces, 5);
+    assert!(mixes.len() > 100_000);
+    for m in &mixes {
+        for (open, close) in [("\"", '"'), ("“", '”')] {
+            let s = format!("x{open}{m}");
+            let from = 1 + open.len();
+            assert_eq!(
+                quote_text(&s, from, close),
+                by_chars(&s, from, close),
+                "{s:?}"
+            );
+        }
+    }
+}
