@@ -102,7 +102,7 @@ pub fn parse_pieces(file: &str, text: &str, body_at: usize) -> Pieces {
     let mut seen = String::new();
     for round in 0.. {
         let (mut pieces, saw) = pass(file, text, if round == 0 { text } else { &seen }, body_at);
-        let found = scan(text, body_at, &saw.code);
+        let found = scan(text, body_at, &saw.code, &saw.groups);
         let spans: Vec<Range<usize>> = found.iter().filter_map(|(_, g)| g.clone()).collect();
         let settled = if round == 0 {
             found.iter().all(|(at, g)| match g {

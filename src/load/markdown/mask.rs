@@ -4,6 +4,7 @@
 //! and the page is parsed again, so positions stay the file's. A group the
 //! parser still does not hand over as text is reported, never dropped.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::diagnostic::Diagnostic;
@@ -16,10 +17,16 @@ pub(super) const MASK_ROUNDS: usize = 3;
 /// Every citation group in the raw body, as (start, span; `None` when
 /// malformed), skipping those in the parser's code spans, code blocks and
 /// HTML comments, unless the span itself was opened inside an earlier group.
+///
+/// `lifted` holds the groups the pass already parsed in its runs of text, by
+/// start (file offsets, in `text`). A group parsed whole inside a run reads
+/// only its own characters, the same here, so its span is taken as it is;
+/// the others (none in a page without trouble) are parsed on the body.
 pub(super) fn scan(
     text: &str,
     body_at: usize,
     code: &[Range<usize>],
+    lifted: &BTreeMap<usize, (Range<usize>, bool)>,
 ) -> Vec<(usize, Option<Range<usize>>)> {
     let body = &text[body_at..];
     let mut found: Vec<(usize, Option<Range<usize>>)> = Vec::new();
@@ -42,14 +49,19 @@ pub(super) fn scan(
                 continue;
             }
         }
-        match cite::parse_group(body, at) {
-            Ok(g) => {
-                resume = g.span.end;
-                let span = g.span.start + body_at..g.span.end + body_at;
+        let span = match lifted.get(&file_at) {
+            Some((span, _)) => Some(span.clone()),
+            None => cite::parse_group(body, at)
+                .ok()
+                .map(|g| g.span.start + body_at..g.span.end + body_at),
+        };
+        match span {
+            Some(span) => {
+                resume = span.end - body_at;
                 groups.push(span.clone());
                 found.push((file_at, Some(span)));
             }
-            Err(_) => found.push((file_at, None)),
+            None => found.push((file_at, None)),
         }
     }
     found

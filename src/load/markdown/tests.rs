@@ -134,3 +134,37 @@ fn inline_braces_are_text() {
     assert!(b.errors.is_empty());
     assert!(texts(&b).contains("{{ x }}"));
 }
+
+/// `scan` takes the groups a pass lifted out of its runs as they are; on
+/// bodies where the parser splits, swallows or hides groups, that gives the
+/// same groups as parsing every one on the whole body.
+#[test]
+fn scan_with_the_lifted_groups_matches_parsing_each_again() {
+    let bodies = [
+        "Claim one [@a:3 \"says ``hello\"]. Claim two [@a:2 \"Alice\"]. Tail`` end.\n",
+        "Said [@a:1 \"says *hello* to [everyone](x) <b>now\"] it.\n\nA `[@a:9]` in code.\n",
+        "Inline <span title=\"[@a:1]\">x</span> here [@a:2].\n\n<!-- [@a:9] -->\n",
+        "A [link](https://example.org \"[@a:1]\") there [@a:2 \"x\"].\n\n[r]: https://example.org \"[@a:1]\"\n",
+        "*Alice [@a:1 \"says hello\"]* and **Bob [@a:2 \"Bob\"] agreed** and _x [@a:1 \"Alice*\"]_.\n",
+        "See [the statement [@a:1 \"says hello\"] here](https://example.org) and ![pic [@a:2]](p.png).\n",
+        "Open [@a:1 \"never closed. Next [@a:2 \"y\"] and [@a:3].\n",
+        "Curly [@a:1 “a \"straight\" one ’ …”; @b:2-3 \"esc \\\"q\\\" \\\\x\"] end.\n",
+        "Wrapped [@a:1-2 \"first\nsecond\"] and\n[@a:3\n\"x\"] across lines.\n",
+        "| cell [@a:1 \"x | y\"] | z |\n|---|---|\n| [@a:2] | w |\n",
+        "Bad [@a:x] then [@a:1 \"\"] then [@a:2 \"`code\"] then `x` [@a:3].\n",
+        "\\[@a:1] escaped, [@a:2][@a:3] adjacent, <https://x.org/[@a:4]> autolink.\n",
+    ];
+    for md in bodies {
+        // The first pass, then one over the text with its groups masked.
+        let mut seen = md.to_string();
+        for _ in 0..2 {
+            let (_, saw) = pass("content/t.md", md, &seen, 0);
+            let lifted = scan(md, 0, &saw.code, &saw.groups);
+            let parsed = scan(md, 0, &saw.code, &BTreeMap::new());
+            assert_eq!(lifted, parsed, "{md:?}");
+            let spans: Vec<_> = parsed.iter().filter_map(|(_, g)| g.clone()).collect();
+            seen = mask(md, &spans);
+        }
+        assert!(body(md).groups.len() + body(md).errors.len() > 0, "{md:?}");
+    }
+}
