@@ -282,10 +282,11 @@ pub fn outline(pieces: &[Piece], groups: usize) -> Html {
 }
 
 /// Turns a page's pieces into HTML with note markers.
-pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<Piece>>) -> Html {
-    let (notes, group_note) = number_notes(pieces, groups);
+/// The pieces are taken: their events go to the HTML writer as they are.
+pub fn render(pieces: Vec<Piece>, groups: usize, footnotes: &BTreeMap<String, Vec<Piece>>) -> Html {
+    let (notes, group_note) = number_notes(&pieces, groups);
     let mut ids = Ids::new();
-    let headings = heading_texts(pieces);
+    let headings = heading_texts(&pieces);
     let mut heading = 0;
     let mut out = Html {
         notes,
@@ -321,7 +322,7 @@ pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<
             }
             Piece::Event(Event::Text(t)) if code.is_some() => {
                 if let Some((_, text)) = &mut code {
-                    text.push_str(t);
+                    text.push_str(&t);
                 }
             }
             Piece::Event(Event::Start(Tag::Heading {
@@ -333,44 +334,44 @@ pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<
                 let text = headings.get(heading).cloned().unwrap_or_default();
                 heading += 1;
                 let id = ids.claim(&text);
-                if *level == HeadingLevel::H2 {
+                if level == HeadingLevel::H2 {
                     out.toc.push(TocEntry {
                         id: id.clone(),
                         text,
                     });
                 }
                 events.push(Event::Start(Tag::Heading {
-                    level: *level,
+                    level,
                     id: Some(CowStr::from(id)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    classes,
+                    attrs,
                 }));
             }
             Piece::Event(Event::Start(Tag::Table(a))) => {
                 events.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">")));
-                events.push(Event::Start(Tag::Table(a.clone())));
+                events.push(Event::Start(Tag::Table(a)));
             }
             Piece::Event(Event::End(TagEnd::Table)) => {
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             Piece::Event(e) => {
-                if let Event::Text(t) = e {
+                if let Event::Text(t) = &e {
                     if out.excerpt.len() < 200 {
                         out.excerpt.push_str(t);
                     }
                 }
-                events.push(e.clone());
+                events.push(e);
             }
             Piece::Cite(g) => events.push(Event::InlineHtml(CowStr::from(marker(
-                out.group_note[*g],
+                out.group_note[g],
                 1,
             )))),
             Piece::FootnoteRef(label) => {
                 let n = out
                     .notes
                     .iter()
-                    .find(|note| matches!(&note.kind, NoteKind::Editorial(l) if l == label))
+                    .find(|note| matches!(&note.kind, NoteKind::Editorial(l) if *l == label))
                     .map_or(0, |note| note.number);
                 let k = seen.entry(n).or_insert(0);
                 *k += 1;
@@ -378,8 +379,7 @@ pub fn render(pieces: &[Piece], groups: usize, footnotes: &BTreeMap<String, Vec<
             }
             Piece::Shortcode(sc, span) => {
                 flush(&mut events, &mut out.segments);
-                out.segments
-                    .push(Segment::Shortcode(sc.clone(), span.clone()));
+                out.segments.push(Segment::Shortcode(sc, span));
             }
         }
     }
@@ -410,7 +410,7 @@ pub struct Body {
 pub fn parse(file: &str, text: &str, body_at: usize, html: bool) -> Body {
     let p = parse_pieces(file, text, body_at);
     let html = if html {
-        render(&p.pieces, p.groups.len(), &p.footnotes)
+        render(p.pieces, p.groups.len(), &p.footnotes)
     } else {
         outline(&p.pieces, p.groups.len())
     };

@@ -5,7 +5,7 @@ use crate::load::markdown::parse_pieces;
 
 fn html(md: &str) -> Html {
     let p = parse_pieces("content/t.md", md, 0);
-    render(&p.pieces, p.groups.len(), &p.footnotes)
+    render(p.pieces, p.groups.len(), &p.footnotes)
 }
 
 fn joined(h: &Html) -> String {
