@@ -193,7 +193,10 @@ pub fn find_parts(haystack: &str, parts: &[&str]) -> Option<std::ops::Range<usiz
     let mut from = 0;
     let mut start = None;
     for part in parts {
-        let at = from + haystack[from..].find(part)?;
+        // A byte search: a UTF-8 needle found in UTF-8 text starts and ends
+        // on char boundaries. Cheaper to set up than `str::find`'s, for the
+        // one search a part gets.
+        let at = from + memchr::memmem::find(&haystack.as_bytes()[from..], part.as_bytes())?;
         start.get_or_insert(at);
         from = at + part.len();
     }

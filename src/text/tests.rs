@@ -159,6 +159,35 @@ fn find_parts_reports_the_whole_span() {
     assert_eq!(find_parts("abc def", &["def", "abc"]), None);
 }
 
+/// `find_parts` searches bytes; it finds what `str::find` finds, on text
+/// whose characters share bytes (é is C3 A9, é̈ adds CC 88, ©: C2 A9).
+#[test]
+fn find_parts_matches_str_find() {
+    fn by_str(haystack: &str, parts: &[&str]) -> Option<std::ops::Range<usize>> {
+        let mut from = 0;
+        let mut start = None;
+        for part in parts {
+            let at = from + haystack[from..].find(part)?;
+            start.get_or_insert(at);
+            from = at + part.len();
+        }
+        start.map(|s| s..from)
+    }
+    let pieces = ["a", "é", "\u{308}", "©", " "];
+    let haystacks = every_mix(&pieces, 5);
+    let needles = every_mix(&pieces, 2);
+    for h in &haystacks {
+        for n in &needles {
+            assert_eq!(find_parts(h, &[n]), by_str(h, &[n]), "{h:?} {n:?}");
+            assert_eq!(
+                find_parts(h, &[n, "a"]),
+                by_str(h, &[n, "a"]),
+                "{h:?} {n:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn suggestions_are_near_misses_only() {
     let keys = ["newsmax", "jpost", "aljazeera"];
