@@ -62,19 +62,25 @@ fn usage() -> Option<Usage> {
 pub fn timing(phase: &str, since: Mark) -> Mark {
     let now = Mark::now();
     if std::env::var_os("EXPLAINER_TIMINGS").is_some() {
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-        let wall = ms(now.wall - since.wall);
-        let cpu = match (since.usage, now.usage) {
-            (Some(a), Some(b)) => format!(
-                "  cpu {:>8.1} ms (user {:>8.1}, sys {:>8.1})  peak RSS {:>5} MiB",
-                ms(b.user - a.user + b.sys - a.sys),
-                ms(b.user - a.user),
-                ms(b.sys - a.sys),
-                b.peak_rss / 1024
-            ),
-            _ => String::new(),
-        };
-        eprintln!("timing: {phase:<8} {wall:>8.1} ms{cpu}");
+        eprintln!("timing: {}", line(phase, since, now));
     }
     now
+}
+
+/// One line of [`timing`]: the step's name, its wall time, its CPU time and
+/// the peak RSS at its end.
+pub fn line(phase: &str, since: Mark, now: Mark) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let wall = ms(now.wall - since.wall);
+    let cpu = match (since.usage, now.usage) {
+        (Some(a), Some(b)) => format!(
+            "  cpu {:>8.1} ms (user {:>8.1}, sys {:>8.1})  peak RSS {:>5} MiB",
+            ms(b.user - a.user + b.sys - a.sys),
+            ms(b.user - a.user),
+            ms(b.sys - a.sys),
+            b.peak_rss / 1024
+        ),
+        _ => String::new(),
+    };
+    format!("{phase:<8} {wall:>8.1} ms{cpu}")
 }

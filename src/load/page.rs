@@ -73,7 +73,7 @@ impl ParsedPage {
 
 /// Splits `+++` front matter from the body. Returns the TOML text, its byte
 /// offset and the body's byte offset in `text`.
-fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
+pub fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
     let start = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let rest = &text[start..];
     let first_end = rest.find('\n')?;
