@@ -24,3 +24,22 @@ set_search() {
 
 # Median of the numbers on stdin.
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# MiB of memory free (MemFree: not even used as page cache), or "?".
+mem_free_mib() {
+    awk '/^MemFree:/ { printf "%d", $2 / 1024; found = 1 } END { if (!found) printf "?" }' /proc/meminfo 2>/dev/null || echo "?"
+}
+
+# Warns when less memory is free than a build of $1 pages fills (about
+# 80 KiB a page: its output on tmpfs and its peak RSS). Short of it, the
+# kernel reclaims page cache for the pages the build writes: the
+# 100,000-page build's system time went from 5.3-6.0 s to 10.8-14.9 s with
+# 5 GB free (benches/README.md, "Issue 18, ninth round").
+warn_low_memory() {
+    local n=$1 have need
+    have=$(mem_free_mib)
+    need=$((n * 80 / 1024))
+    if [ "$have" != "?" ] && [ "$have" -lt "$need" ]; then
+        echo "warning: $have MiB of memory free, under the $need MiB a $n-page build fills; the kernel's time will include reclaiming memory (free /dev/shm, or drop caches)" >&2
+    fi
+}

@@ -68,6 +68,7 @@ done
 
 declare -A rows
 log=$(mktemp)
+mem_start=$(mem_free_mib)
 for r in $(seq "$runs"); do
     for k in "${!cmds[@]}"; do
         b=${cmds[$k]}
@@ -87,7 +88,7 @@ for r in $(seq "$runs"); do
     done
 done
 rm -f "$log"
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each, interleaved"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); free memory at start $mem_start MiB, at end $(mem_free_mib) MiB; $runs runs each, interleaved"
 printf '%-60s %10s %10s %10s\n' binary "wall (s)" "cpu (s)" "RSS (MiB)"
 for b in "${cmds[@]}"; do
     data=${rows[$b]%$'\n'}

@@ -135,6 +135,7 @@ text) suffix="-text" ;;
 esac
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+mem_start=$(mem_free_mib)
 rows_md=()
 for n in "${sizes[@]}"; do
     corpus=$base/site-$n$suffix
@@ -147,6 +148,7 @@ for n in "${sizes[@]}"; do
         "$gen" --pages "$n" --out "$corpus" --code "$code" >&2
     fi
 
+    warn_low_memory "$n"
     # `search = false` for the rows compared with other generators.
     set_search "$corpus" false
     rm -rf "$out"
@@ -185,7 +187,7 @@ done
 {
     echo "# explainer benchmark"
     echo
-    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet 2>/dev/null || echo ' + uncommitted changes'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet 2>/dev/null || echo ' + uncommitted changes'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg), free memory at start $mem_start MiB."
     echo "Binary sha256 $bin_id${EXPLAINER_BIN:+ ($EXPLAINER_BIN)}. Corpora in $base, code blocks: $code; median of $runs runs after one warm-up; minify off; peak RSS from GNU time; address space limited to $mem_limit_mib MiB per run."
     echo
     echo "| N pages | command | median wall (s) | wall min–max (s) | median peak RSS (MiB) | median cpu/wall | ms/page | output |"

@@ -12,7 +12,9 @@
 //!   is read into memory first, untimed; then the same tree is written under
 //!   `--scratch` (which must not exist; it is removed afterwards) as the build
 //!   writes its output: the folders, then each file with one `write`, from
-//!   rayon's threads.
+//!   rayon's threads. It holds the whole output in memory meanwhile, so it
+//!   needs twice the output's size free: at 100,000 pages (4.6 GB) its writes
+//!   cost more than a build's, and it is a floor only for smaller sites.
 //! - `markdown`: every `.md` file under `--content`, read first (untimed), is
 //!   turned into HTML by pulldown-cmark alone, with the build's options, from
 //!   rayon's threads: no citations, notes or highlighting.
