@@ -1,7 +1,7 @@
 //! What a build cannot go below on this machine, measured apart from the
-//! rest of explainer (benches/README.md, "Issue 18, ninth round: the floor under the
-//! targets"): the kernel's cost of writing a built site's files, and the
-//! Markdown parser's cost on its pages, beside explainer's own page parsing.
+//! rest of explainer (benches/README.md, "Issue 18, ninth round"): the
+//! kernel's cost of writing a built site's files, and the Markdown parser's
+//! cost on its pages, beside explainer's own page parsing.
 //!
 //! ```sh
 //! cargo run --release --example floor -- --built /dev/shm/out \
