@@ -205,23 +205,37 @@ fn only_used(css: &str, used: &BTreeSet<String>) -> String {
     out
 }
 
-/// The `syn-…` classes used in some HTML.
-pub fn classes_in(html: &str, used: &mut BTreeSet<String>) {
-    // A block repeats a few dozen class lists hundreds of times: each list
-    // is split once, and a class copied only when new.
-    let mut lists = std::collections::HashSet::new();
-    for at in memchr::memmem::find_iter(html.as_bytes(), b"class=\"syn-") {
-        let rest = &html[at + 7..];
-        let end = memchr::memchr(b'"', rest.as_bytes()).unwrap_or(rest.len());
-        let list = &rest[..end];
-        if !lists.insert(list) {
-            continue;
-        }
-        for class in list.split_whitespace() {
-            if !used.contains(class) {
-                used.insert(class.to_string());
+/// The `syn-…` classes used in HTML, gathered over many pages. Highlighted
+/// blocks repeat a few dozen class lists, hundreds of times a block and on
+/// every page in the same language: each list is split once per site, and
+/// a class copied only when new.
+#[derive(Default)]
+pub struct Classes<'h> {
+    lists: std::collections::HashSet<&'h str>,
+    used: BTreeSet<String>,
+}
+
+impl<'h> Classes<'h> {
+    /// Adds the classes of `html`.
+    pub fn add(&mut self, html: &'h str) {
+        for at in memchr::memmem::find_iter(html.as_bytes(), b"class=\"syn-") {
+            let rest = &html[at + 7..];
+            let end = memchr::memchr(b'"', rest.as_bytes()).unwrap_or(rest.len());
+            let list = &rest[..end];
+            if !self.lists.insert(list) {
+                continue;
+            }
+            for class in list.split_whitespace() {
+                if !self.used.contains(class) {
+                    self.used.insert(class.to_string());
+                }
             }
         }
+    }
+
+    /// The classes found, in order.
+    pub fn used(self) -> BTreeSet<String> {
+        self.used
     }
 }
 
@@ -318,8 +332,10 @@ mod tests {
 
     #[test]
     fn stylesheet_has_light_and_dark_for_used_classes_only() {
-        let mut used = BTreeSet::new();
-        classes_in(&code_block("toml", "# c\nid = \"x\"\n"), &mut used);
+        let mut classes = Classes::default();
+        let html = code_block("toml", "# c\nid = \"x\"\n");
+        classes.add(&html);
+        let used = classes.used();
         assert!(used.contains("syn-comment"), "{used:?}");
         let css = stylesheet(&used);
         assert!(css.contains(".syn-comment"), "{css}");
@@ -330,14 +346,17 @@ mod tests {
 
     #[test]
     fn classes_are_collected_from_each_class_list_once() {
-        let mut used: BTreeSet<String> = ["syn-z".to_string()].into();
+        let mut classes = Classes::default();
+        classes.add(r#"<span class="syn-z">v</span>"#);
         let html = r#"<span class="syn-a syn-b">x</span><span class="syn-a syn-b">y</span><span class="syn-c">z</span><span class="other">w</span><span class="syn-b  syn-d">"#;
-        classes_in(html, &mut used);
-        let got: Vec<&str> = used.iter().map(String::as_str).collect();
-        assert_eq!(got, ["syn-a", "syn-b", "syn-c", "syn-d", "syn-z"]);
+        classes.add(html);
+        // A list seen on an earlier page is not split again; its classes stay.
+        classes.add(r#"<span class="syn-c">again</span>"#);
         // An attribute cut off at the end of the text is read to its end.
-        classes_in(r#"<span class="syn-e"#, &mut used);
-        assert!(used.contains("syn-e"));
+        classes.add(r#"<span class="syn-e"#);
+        let used = classes.used();
+        let got: Vec<&str> = used.iter().map(String::as_str).collect();
+        assert_eq!(got, ["syn-a", "syn-b", "syn-c", "syn-d", "syn-e", "syn-z"]);
     }
 
     #[test]

@@ -226,17 +226,17 @@ impl Plan {
 
 /// The highlighting classes the site's page bodies and notes use.
 fn code_classes(site: &Site) -> std::collections::BTreeSet<String> {
-    let mut classes = std::collections::BTreeSet::new();
+    let mut classes = highlight::Classes::default();
     for rp in site.pages.iter().filter(|p| p.page.body.html.has_code) {
         let html = &rp.page.body.html;
         for segment in &html.segments {
             if let crate::load::body::Segment::Html(h) = segment {
-                highlight::classes_in(h, &mut classes);
+                classes.add(h);
             }
         }
         for note in html.footnotes.values() {
-            highlight::classes_in(note, &mut classes);
+            classes.add(note);
         }
     }
-    classes
+    classes.used()
 }
