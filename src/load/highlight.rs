@@ -233,7 +233,7 @@ impl<'h> Classes<'h> {
         }
     }
 
-    /// The classes found, in order.
+    /// The classes found, sorted.
     pub fn used(self) -> BTreeSet<String> {
         self.used
     }
@@ -350,7 +350,7 @@ mod tests {
         classes.add(r#"<span class="syn-z">v</span>"#);
         let html = r#"<span class="syn-a syn-b">x</span><span class="syn-a syn-b">y</span><span class="syn-c">z</span><span class="other">w</span><span class="syn-b  syn-d">"#;
         classes.add(html);
-        // A list seen on an earlier page is not split again; its classes stay.
+        // A list seen on an earlier page: its classes are there once.
         classes.add(r#"<span class="syn-c">again</span>"#);
         // An attribute cut off at the end of the text is read to its end.
         classes.add(r#"<span class="syn-e"#);
