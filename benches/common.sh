@@ -27,7 +27,9 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 # MiB of memory free (MemFree: not even used as page cache), or "?".
 mem_free_mib() {
-    awk '/^MemFree:/ { printf "%d", $2 / 1024; found = 1 } END { if (!found) printf "?" }' /proc/meminfo 2>/dev/null || echo "?"
+    local kib
+    kib=$(awk '/^MemFree:/ { print $2; exit }' /proc/meminfo 2>/dev/null) || true
+    if [ -n "$kib" ]; then echo $((kib / 1024)); else echo "?"; fi
 }
 
 # Warns when less memory is free than a build of $1 pages fills (about
