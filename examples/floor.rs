@@ -27,7 +27,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use explainer::load::{markdown, page};
+use explainer::load::{self, markdown, page};
 use explainer::timing::{line, Mark};
 use rayon::prelude::*;
 
@@ -62,13 +62,13 @@ fn main() -> ExitCode {
     match run(&built, &content, &scratch) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("floor: {e}");
+            eprintln!("floor: {e:#}");
             ExitCode::from(1)
         }
     }
 }
 
-fn run(built: &Path, content: &Path, scratch: &Path) -> std::io::Result<()> {
+fn run(built: &Path, content: &Path, scratch: &Path) -> anyhow::Result<()> {
     let (folders, files) = read_tree(built)?;
     let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
     println!(
@@ -145,19 +145,11 @@ fn read_tree(root: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<(PathBuf, Vec<u8
     Ok((folders, files))
 }
 
-/// Every `.md` file under `content` as (path relative to it, with `/`; text).
-fn read_pages(content: &Path) -> std::io::Result<Vec<(String, String)>> {
-    let mut pages = Vec::new();
-    for entry in walkdir::WalkDir::new(content).sort_by_file_name() {
-        let entry = entry?;
-        if entry.path().extension().is_some_and(|e| e == "md") {
-            let rel = entry
-                .path()
-                .strip_prefix(content)
-                .expect("below the folder");
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            pages.push((rel, std::fs::read_to_string(entry.path())?));
-        }
-    }
-    Ok(pages)
+/// Every page under `content` as (path relative to it, with `/`; text),
+/// listed as the build lists them.
+fn read_pages(content: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    load::files_with_ext(content, "md")?
+        .into_iter()
+        .map(|(path, rel)| Ok((rel, std::fs::read_to_string(path)?)))
+        .collect()
 }
